@@ -1,0 +1,332 @@
+"""Load stage: read pattern files into `Pattern` values, or into located problems."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.model import (
+    FieldPath,
+    Library,
+    Pattern,
+    PillarTable,
+    Position,
+    Problem,
+    TableRow,
+    format_field,
+)
+
+# YAML 1.1 reads these plain scalars as booleans; we read them as strings (YAML 1.2) and warn.
+YAML11_BOOLEANS = frozenset(
+    ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+     "y", "Y", "n", "N"]
+)
+FM_START_LINE = 2  # the front matter's first line, after the opening `---`
+# Deepest field path the schema describes (e.g. pillars.purpose.score): deeper entries are
+# reported at their nearest recorded parent, which keeps big unknown blocks cheap.
+POSITION_DEPTH = 3
+PILLAR_HEADING = re.compile(
+    r"^(#{1,6})[ \t]+(?:\d+\.?[ \t]*)?7 Pillars Assessment[ \t]*#*[ \t]*$", re.I | re.M
+)
+_FM_END = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\n|$)")
+HEADING = re.compile(r"^(#{1,6})\s")
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class PatternLoader(_BaseLoader):  # type: ignore[misc]
+    """Safe YAML loading with the type traps closed.
+
+    Dates stay strings (the schema checks their form; nothing turns them into datetimes with a
+    time zone), and only true/false are booleans: an unquoted `no` stays the string 'no'.
+    """
+
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        # The stock resolver, minus path resolvers we never use: it runs for every node.
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _RESOLVERS.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """Do nothing: path resolvers are not used (called once per node)."""
+
+    def ascend_resolver(self) -> None:
+        """Do nothing: path resolvers are not used (called once per node)."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
+    for _tag, _regexp in _resolvers:
+        if _tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"):
+            _RESOLVERS.setdefault(_first or "", []).append((_tag, _regexp))
+for _first in "tTfF":
+    _RESOLVERS.setdefault(_first, []).append(
+        ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
+    )
+
+
+def load_library(paths: Iterable[Path], *, root: Path | None = None) -> Library:
+    """Load every pattern file under `paths` (folders of `*.md`, or single files)."""
+    patterns: list[Pattern] = []
+    problems: list[Problem] = []
+    files = pattern_files(paths)
+    for file in files:
+        pattern, found = load_pattern(file, display=display_path(file, root))
+        problems.extend(found)
+        if pattern is not None:
+            patterns.append(pattern)
+    patterns.sort(key=lambda p: (p.key, p.path))
+    return Library(patterns=tuple(patterns), problems=tuple(sorted(problems)), files=len(files))
+
+
+def pattern_files(paths: Iterable[Path]) -> list[Path]:
+    """List the pattern files named by `paths`: `*.md` in folders, and files as given."""
+    files: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            files.update(p for p in path.glob("*.md") if p.is_file())
+        else:
+            files.add(path)
+    return sorted(files)
+
+
+def display_path(file: Path, root: Path | None = None) -> str:
+    """Return the path reports show: relative to `root` (default: the working folder)."""
+    base = root if root is not None else Path.cwd()
+    try:
+        return file.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def load_pattern(file: Path, *, display: str) -> tuple[Pattern | None, list[Problem]]:
+    """Read one pattern file; return the pattern (or None) and what was wrong with it."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = file.read_bytes()[: exc.start].count(b"\n") + 1
+        return None, [_problem(display, line, 1, "encoding", f"not valid UTF-8: {exc.reason}")]
+    except OSError as exc:
+        return None, [_problem(display, 1, 1, "read", f"cannot read file: {exc.strerror}")]
+    return parse_pattern(text, display=display, key=file.stem)
+
+
+def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None, list[Problem]]:
+    """Split front matter from body, load the YAML and record where everything is."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    first_end = text.find("\n")
+    if text[: first_end if first_end >= 0 else len(text)].rstrip() != "---":
+        return None, [
+            _problem(display, 1, 1, "no-front-matter",
+                     "no front matter: the file must start with a '---' line")
+        ]
+    closing = _FM_END.search(text, first_end) if first_end >= 0 else None
+    if closing is None:
+        return None, [
+            _problem(display, 1, 1, "no-front-matter",
+                     "front matter is not closed: add a '---' line after it")
+        ]
+    source = text[first_end + 1 : closing.start() + 1]
+    loader = PatternLoader(source)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode):
+            return None, [
+                _problem(display, FM_START_LINE, 1, "front-matter-type",
+                         "front matter must be a mapping of keys to values")
+            ]
+        builder = _Builder(display, loader)
+        meta = builder.build(node, (), node.start_mark)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + FM_START_LINE if mark else FM_START_LINE
+        col = mark.column + 1 if mark else 1
+        detail = f"invalid YAML: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark and exc.problem_mark:
+            where = exc.context_mark
+            detail += (f" ({exc.context} that starts at line {where.line + FM_START_LINE}, "
+                       f"column {where.column + 1})")
+        return None, [_problem(display, line, col, "yaml-syntax", detail)]
+    except yaml.YAMLError as exc:
+        return None, [_problem(display, FM_START_LINE, 1, "yaml-syntax", f"invalid YAML: {exc}")]
+    finally:
+        loader.dispose()
+    body = text[closing.end() + 1 :]
+    body_line = FM_START_LINE + source.count("\n") + 1
+    pattern = Pattern(
+        path=display,
+        key=key,
+        meta=meta,
+        body=body,
+        body_line=body_line,
+        positions=builder.positions,
+        table=find_pillar_table(body, body_line),
+    )
+    return pattern, builder.problems
+
+
+class _Builder:
+    """Construct the front matter from YAML nodes and record where each entry sits.
+
+    One pass does both, and catches what PyYAML lets through: duplicate keys (it keeps the
+    last silently) and YAML 1.1 booleans read as text.
+    """
+
+    def __init__(self, display: str, loader: PatternLoader) -> None:
+        self.display = display
+        self.loader = loader
+        self.positions: dict[FieldPath, Position] = {}
+        self.problems: list[Problem] = []
+        self._built: dict[int, Any] = {}  # anchored nodes met again through an alias
+
+    def build(self, node: Any, path: FieldPath, key_mark: Any) -> Any:
+        """Return the value of `node`, found at `path` under the key at `key_mark`."""
+        # The hot loop of loading: it runs once per YAML node (~800,000 for the real library).
+        start = node.start_mark
+        cls = node.__class__
+        if len(path) <= POSITION_DEPTH:
+            self.positions[path] = Position(
+                key_mark.line + FM_START_LINE, key_mark.column + 1,
+                start.line + FM_START_LINE, start.column + 1,
+                node.value if cls is yaml.ScalarNode else None,
+            )
+        if cls is yaml.ScalarNode:
+            if node.tag != _STR_TAG:
+                return self.loader.construct_object(node, deep=True)
+            # Plain (unquoted) style is None from PyYAML's parser and '' from libyaml's.
+            if not node.style and node.value in YAML11_BOOLEANS:
+                self._warn_boolean(node, path)
+            return node.value
+        built = self._built.get(id(node))
+        if built is not None:
+            return built
+        if cls is yaml.SequenceNode and node.tag == _SEQ_TAG:
+            items: list[Any] = []
+            self._built[id(node)] = items
+            for index, item in enumerate(node.value):
+                items.append(self.build(item, (*path, index), item.start_mark))
+            return items
+        if cls is yaml.MappingNode and node.tag == _MAP_TAG:
+            mapping: dict[Any, Any] = {}
+            self._built[id(node)] = mapping
+            for key_node, value_node in node.value:
+                if key_node.tag == _STR_TAG and key_node.__class__ is yaml.ScalarNode:
+                    name = key_node.value
+                elif key_node.tag == _MERGE_TAG:
+                    break  # `<<: *base`: let PyYAML's constructor merge
+                else:
+                    name = self._key(key_node)
+                if name in mapping:
+                    self._duplicate(node, key_node, name, path)
+                    continue
+                mapping[name] = self.build(value_node, (*path, name), key_node.start_mark)
+            else:
+                return mapping
+        # Merge keys, sets, ordered maps...: PyYAML's safe constructor knows them.
+        value = self.loader.construct_object(node, deep=True)
+        self._built[id(node)] = value
+        return value
+
+    def _duplicate(self, node: yaml.MappingNode, key_node: yaml.Node, name: Any,
+                   path: FieldPath) -> None:
+        first = next(k for k, _ in node.value if k.value == key_node.value)
+        self.problems.append(Problem(
+            self.display, key_node.start_mark.line + FM_START_LINE,
+            key_node.start_mark.column + 1, "duplicate-key", "error",
+            format_field((*path, str(name))),
+            f"duplicate key '{name}' (first at line {first.start_mark.line + FM_START_LINE}); "
+            "YAML would silently keep only the last one",
+        ))
+
+    def _key(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
+            return node.value
+        key = self.loader.construct_object(node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", None, "found an unhashable key", node.start_mark
+            ) from None
+        return key
+
+    def _warn_boolean(self, node: yaml.ScalarNode, path: FieldPath) -> None:
+        self.problems.append(Problem(
+            self.display, node.start_mark.line + FM_START_LINE, node.start_mark.column + 1,
+            "yaml-boolean", "warning", format_field(path),
+            f"unquoted {node.value} is read here as the text '{node.value}', but many YAML "
+            f"tools read it as a boolean; quote it (\"{node.value}\") or write true/false",
+        ))
+
+
+def find_pillar_table(body: str, body_line: int) -> PillarTable | None:
+    """Find the "7 Pillars Assessment" section's table, its cells as written."""
+    # A plain substring search first: a regex over every line of 80 MB of bodies is slow.
+    lowered = body.lower()
+    at = lowered.find("pillars assessment")
+    heading = None
+    while at >= 0 and heading is None:
+        line_start = body.rfind("\n", 0, at) + 1
+        heading = PILLAR_HEADING.match(body, line_start)
+        at = lowered.find("pillars assessment", at + 1)
+    if heading is None:
+        return None
+    level = len(heading.group(1))
+    heading_line = body_line + body.count("\n", 0, heading.start())
+    rows: list[TableRow] = []
+    line_no = heading_line
+    start = heading.end() + 1
+    while start <= len(body):
+        end = body.find("\n", start)
+        end = len(body) if end < 0 else end
+        line = body[start:end]
+        line_no += 1
+        start = end + 1
+        other = HEADING.match(line)
+        if other and len(other.group(1)) <= level:
+            break
+        if line.lstrip().startswith("|"):
+            rows.append(_table_row(line, line_no))
+        elif rows:
+            break
+    if not rows:
+        return None  # a section with prose only, e.g. pointing at a front-matter block
+    # Drop the header row and the |---| delimiter row.
+    data = [r for r in rows[1:] if not all(re.fullmatch(r":?-+:?", c) for c in r.cells if c)]
+    return PillarTable(line=heading_line, rows=tuple(data))
+
+
+_CELL = re.compile(r"(?<=\|)((?:[^|\\]|\\.)*)(?=\|)")
+
+
+def _table_row(line: str, line_no: int) -> TableRow:
+    cells: list[str] = []
+    cols: list[int] = []
+    for match in _CELL.finditer(line):
+        raw = match.group(1)
+        stripped = raw.strip()
+        offset = len(raw) - len(raw.lstrip())
+        cells.append(stripped)
+        cols.append(match.start(1) + offset + 1)
+    return TableRow(line=line_no, cells=tuple(cells), cols=tuple(cols))
+
+
+def _join(path: FieldPath, *more: str | int) -> str:
+    return format_field((*path, *more))
+
+
+def _problem(path: str, line: int, col: int, rule: str, message: str) -> Problem:
+    return Problem(path, line, col, rule, "error", "", message)

@@ -1,0 +1,34 @@
+"""Spread per-file work over processes (MkDocs and PyYAML use one core each)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a pool costs more than it saves.
+MIN_PARALLEL = 200
+
+
+def default_jobs() -> int:
+    """Return the number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, jobs: int) -> list[R]:
+    """Return [fn(x) for x in items], computed over `jobs` processes when that pays."""
+    if jobs <= 1 or len(items) < MIN_PARALLEL:
+        return [fn(item) for item in items]
+    # fork shares what the parent already built (schema validator, imports) with workers.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(fn, items, chunksize=max(1, len(items) // (jobs * 8))))

@@ -1,0 +1,315 @@
+"""Validate stage: every problem in the library, located, in one pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from generator.link import link
+from generator.load import display_path, load_pattern, pattern_files
+from generator.model import INVERSE, FieldPath, Graph, Library, Pattern, Problem, format_field
+from generator.parallel import parallel_map
+from generator.score import SCHEMA_DIR, assess
+from generator.suggest import did_you_mean
+
+SCHEMA_FILE = SCHEMA_DIR / "pattern.schema.json"
+RECOMMENDED_SECTIONS: tuple[str, ...] = (
+    "Overview",
+    "Core Principles",
+    "Key Practices",
+    "Implementation",
+    "When to Use",
+    "Anti-Patterns and Gotchas",
+    "References",
+)
+DATE_FIELDS: tuple[str, ...] = ("created", "modified", "last_updated")
+# Starts with a literal newline so the regex engine can skip ahead fast through long bodies.
+_SECTION = re.compile(r"\n##[ \t]+(?:\d+\.?[ \t]+)?([^\n]+?)[ \t]*#*[ \t]*(?=\n|$)")
+
+# What a pattern in the schema means, said the way a contributor can act on it.
+_PATTERN_HINTS = {
+    "^pat_[0-9a-z]{8,40}$": "must be 'pat_' followed by 8-40 lowercase letters or digits",
+    "^[a-z0-9]+(?:-[a-z0-9]+)*$": (
+        "must be lowercase words joined by hyphens, e.g. 'land-and-expand'"
+    ),
+    "^(?:pat_[0-9a-z]{8,40}|[a-z0-9]+(?:-[a-z0-9]+)*)$": (
+        "must be a pattern id (pat_...) or slug (lowercase words joined by hyphens)"
+    ),
+    "^https?://[^\\s]+$": "must be an http:// or https:// URL",
+}
+_TYPE_NAMES = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """Return the pattern JSON Schema."""
+    data: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    return jsonschema.Draft202012Validator(schema())
+
+
+def validate(library: Library) -> tuple[Problem, ...]:
+    """Check every pattern and the library as a whole; return all problems, sorted."""
+    problems = list(library.problems)
+    for pattern in library.patterns:
+        problems.extend(check_pattern(pattern))
+    problems.extend(cross_check(library))
+    return tuple(sorted(problems))
+
+
+def validate_files(paths: Iterable[Path], *, jobs: int = 1) -> tuple[int, tuple[Problem, ...]]:
+    """Load and check pattern files over `jobs` processes; return (file count, problems).
+
+    Same problems as `validate(load_library(paths))`, but each worker sends back only its
+    files' problems and outlines, so a large library is checked on every core.
+    """
+    files = pattern_files(paths)
+    _validator()  # built once, before workers fork
+    results = parallel_map(_check_file, files, jobs=jobs)
+    library = Library(
+        patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
+        files=len(files),
+    )
+    problems = [problem for _, found in results for problem in found]
+    problems.extend(cross_check(library))
+    return len(files), tuple(sorted(problems))
+
+
+def _check_file(file: Path) -> tuple[Pattern | None, list[Problem]]:
+    pattern, problems = load_pattern(file, display=display_path(file))
+    if pattern is None:
+        return None, problems
+    return pattern.outline(), problems + check_pattern(pattern)
+
+
+def cross_check(library: Library) -> list[Problem]:
+    """Return the problems between patterns: duplicate ids and slugs, links."""
+    return [*_unique(library), *_link_problems(library, link(library))]
+
+
+def check_pattern(pattern: Pattern) -> list[Problem]:
+    """Return the problems one pattern has on its own (schema, dates, scores, sections)."""
+    problems = list(_schema_problems(pattern))
+    slug = pattern.meta.get("slug")
+    if isinstance(slug, str) and slug != pattern.key:
+        line, col = pattern.where(("slug",))
+        problems.append(Problem(
+            pattern.path, line, col, "slug-filename", "error", "slug",
+            f"slug '{slug}' does not match the file name '{pattern.key}.md': "
+            f"rename the file or change the slug",
+        ))
+    problems.extend(_date_problems(pattern))
+    problems.extend(assess(pattern)[1])
+    problems.extend(_section_problems(pattern))
+    return problems
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+def _schema_problems(pattern: Pattern) -> Iterator[Problem]:
+    for error in _validator().iter_errors(dict(pattern.meta)):
+        yield from _explain(pattern, error)
+
+
+def _explain(pattern: Pattern, error: ValidationError) -> Iterator[Problem]:
+    path: FieldPath = tuple(error.absolute_path)
+    keyword = str(error.validator)
+    instance: Any = error.instance
+    wanted: Any = error.validator_value
+    node: Any = error.schema
+
+    def problem(at: FieldPath, message: str, *, key: bool = False) -> Problem:
+        line, col = pattern.where(at, key=key)
+        return Problem(pattern.path, line, col, "schema", "error", format_field(at), message)
+
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        known = list(node.get("properties", {}))
+        for name in instance:
+            if name not in known:
+                yield problem((*path, name), f"unknown key '{name}'{did_you_mean(name, known)}",
+                              key=True)
+    elif keyword == "required" and isinstance(instance, dict):
+        match = re.match(r"'(.+)' is a required property", error.message)
+        name = match.group(1) if match else str(wanted)
+        yield problem(path, f"missing required key '{name}'", key=True)
+    elif keyword == "enum":
+        options = [str(v) for v in wanted]
+        shown = ", ".join(f"'{v}'" for v in options)
+        yield problem(path, f"{_show(pattern, path, instance)} is not one of {shown}"
+                            f"{did_you_mean(instance, options)}")
+    elif keyword == "type":
+        wanted_list = wanted if isinstance(wanted, list) else [wanted]
+        expected = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in wanted_list)
+        quote = ""
+        pos = pattern.positions.get(path)
+        if "string" in wanted_list and pos is not None and pos.text and instance is not None:
+            quote = f" (quote it: \"{pos.text}\")"
+        yield problem(path, f"expected {expected}, got {_describe(pattern, path, instance)}{quote}")
+    elif keyword == "pattern":
+        hint = _PATTERN_HINTS.get(wanted)
+        if hint is None and path and path[-1] in DATE_FIELDS:
+            hint = "must be a date YYYY-MM-DD (or an ISO 8601 date-time)"
+        yield problem(path, f"{_show(pattern, path, instance)} "
+                            f"{hint or 'does not match ' + repr(wanted)}")
+    elif keyword in ("anyOf", "oneOf") and error.context:
+        # Report why the alternative of the right shape failed, not every alternative.
+        specific = [e for e in error.context if e.validator != "type"]
+        if specific:
+            for sub in specific:
+                yield from _explain(pattern, sub)
+        else:
+            shapes = " or ".join(
+                _TYPE_NAMES.get(str(e.validator_value), str(e.validator_value))
+                for e in error.context
+            )
+            yield problem(path, f"expected {shapes}, got {_describe(pattern, path, instance)}")
+    elif keyword == "minItems":
+        yield problem(path, "must list at least one entry")
+    elif keyword == "minLength":
+        yield problem(path, "must not be empty")
+    elif keyword == "uniqueItems":
+        seen: set[str] = set()
+        dupes = []
+        for item in instance:
+            text = json.dumps(item, sort_keys=True, default=str)
+            if text in seen:
+                dupes.append(item)
+            seen.add(text)
+        yield problem(path, f"lists {', '.join(repr(d) for d in dupes)} more than once")
+    elif keyword in ("minimum", "maximum"):
+        yield problem(path, f"{instance} is out of range {node.get('minimum')}-"
+                            f"{node.get('maximum')}")
+    else:
+        yield problem(path, error.message)
+
+
+def _show(pattern: Pattern, path: FieldPath, value: object) -> str:
+    pos = pattern.positions.get(path)
+    if isinstance(value, str):
+        return repr(value)
+    return pos.text if pos is not None and pos.text else repr(value)
+
+
+def _describe(pattern: Pattern, path: FieldPath, value: object) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        kind = "true/false"
+    elif isinstance(value, int | float):
+        kind = "the number"
+    elif isinstance(value, str):
+        kind = "the text"
+    elif isinstance(value, list):
+        return "a list"
+    elif isinstance(value, dict):
+        return "a mapping"
+    else:
+        kind = type(value).__name__
+    return f"{kind} {_show(pattern, path, value)}"
+
+
+# --- rules a schema cannot express ----------------------------------------------------------
+
+
+def _parse_date(value: object) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _date_problems(pattern: Pattern) -> Iterator[Problem]:
+    for name in DATE_FIELDS:
+        value = pattern.meta.get(name)
+        if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value) \
+                and _parse_date(value) is None:
+            line, col = pattern.where((name,))
+            yield Problem(pattern.path, line, col, "date-invalid", "error", name,
+                          f"'{value}' is not a calendar date")
+    created = _parse_date(pattern.meta.get("created"))
+    modified = _parse_date(pattern.meta.get("modified"))
+    if created and modified and modified < created:
+        line, col = pattern.where(("modified",))
+        yield Problem(pattern.path, line, col, "dates-order", "error", "modified",
+                      f"modified ({modified}) is before created ({created})")
+
+
+def _section_problems(pattern: Pattern) -> Iterator[Problem]:
+    present = {m.group(1).lower() for m in _SECTION.finditer("\n" + pattern.body)}
+    missing = [s for s in RECOMMENDED_SECTIONS if s.lower() not in present]
+    if missing:
+        yield Problem(
+            pattern.path, pattern.content_line, 1, "sections", "warning", "",
+            f"missing recommended section{'s' if len(missing) > 1 else ''}: "
+            + ", ".join(f"'## {s}'" for s in missing),
+        )
+
+
+def _unique(library: Library) -> Iterator[Problem]:
+    for field in ("id", "slug"):
+        holders: dict[str, list[Pattern]] = defaultdict(list)
+        for pattern in library.patterns:
+            value = pattern.meta.get(field)
+            if isinstance(value, str):
+                holders[value].append(pattern)
+        for value, patterns in holders.items():
+            if len(patterns) < 2:
+                continue
+            for pattern in patterns:
+                others = ", ".join(p.path for p in patterns if p is not pattern)
+                line, col = pattern.where((field,))
+                yield Problem(pattern.path, line, col, f"duplicate-{field}", "error", field,
+                              f"{field} '{value}' is also used by {others}")
+
+
+def _link_problems(library: Library, graph: Graph) -> Iterable[Problem]:
+    patterns = library.by_key
+    slugs = sorted({p.slug for p in library.patterns})
+    for ref in graph.dangling:
+        pattern = patterns[ref.source]
+        line, col = pattern.where((ref.kind, ref.index))
+        yield Problem(
+            pattern.path, line, col, "dangling-link", "error",
+            format_field((ref.kind, ref.index)),
+            f"'{ref.target}' is not a pattern in this library{did_you_mean(ref.target, slugs)}",
+        )
+    for edge in graph.edges:
+        if edge.stated and edge.source == edge.target:
+            pattern = patterns[edge.source]
+            line, col = pattern.where((edge.kind, edge.index))
+            yield Problem(pattern.path, line, col, "self-link", "error",
+                          format_field((edge.kind, edge.index)), "a pattern cannot link to itself")
+    for edge in graph.missing_inverses:
+        pattern, target = patterns[edge.source], patterns[edge.target]
+        line, col = pattern.where((edge.kind, edge.index))
+        inverse = INVERSE[edge.kind]
+        yield Problem(
+            pattern.path, line, col, "missing-inverse", "warning",
+            format_field((edge.kind, edge.index)),
+            f"{edge.kind} '{target.slug}', but {target.path} does not list "
+            f"'{pattern.slug}' under {inverse}",
+        )
