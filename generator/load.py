@@ -30,7 +30,8 @@ FM_START_LINE = 2  # the front matter's first line, after the opening `---`
 # reported at their nearest recorded parent, which keeps big unknown blocks cheap.
 POSITION_DEPTH = 3
 PILLAR_HEADING = re.compile(
-    r"^(#{1,6})[ \t]+(?:\d+\.?[ \t]*)?7 Pillars Assessment[ \t]*#*[ \t]*$", re.I | re.M
+    r"^(#{1,6})[ \t]+(?:\d+\.?[ \t]*)?(?:(?:7|seven)[ \t]+)?Pillars Assessment[ \t]*#*[ \t]*$",
+    re.I | re.M,
 )
 _FM_END = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\n|$)")
 HEADING = re.compile(r"^(#{1,6})\s")
