@@ -4,13 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint validate bench clean
+.PHONY: site test validate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+## site: set up .venv and build the site from patterns/ into site/
+site: $(STAMP)
+	$(BIN)/patternlib build
 
 ## test: set up .venv and run the whole suite (pytest, ruff, mypy)
 test: $(STAMP)

@@ -214,6 +214,17 @@ class Graph:
         """Return the edges leaving a pattern, stated and inferred."""
         return self._by_source.get(key, ())
 
+    @cached_property
+    def _dangling_by_source(self) -> Mapping[str, tuple[DanglingRef, ...]]:
+        out: dict[str, list[DanglingRef]] = {}
+        for ref in self.dangling:
+            out.setdefault(ref.source, []).append(ref)
+        return {key: tuple(refs) for key, refs in out.items()}
+
+    def dangling_from(self, key: str) -> tuple[DanglingRef, ...]:
+        """Return a pattern's relationship targets that name no pattern."""
+        return self._dangling_by_source.get(key, ())
+
     @property
     def missing_inverses(self) -> tuple[Edge, ...]:
         """Return the stated edges whose target does not state the inverse."""

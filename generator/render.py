@@ -1,0 +1,428 @@
+"""Render stage: the site's Markdown pages and JSON data, from the checked library."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypedDict
+from urllib.parse import urlencode
+
+import jinja2
+
+from generator.model import RELATIONSHIPS, Assessment, Edge, Graph, Library, Pattern
+from generator.score import PILLARS_FILE, rubric
+from generator.validate import SCHEMA_FILE
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What rendering needs from mkdocs.yml."""
+
+    site_name: str
+    repo_url: str | None = None
+    edit_uri: str | None = None  # e.g. edit/main/patterns/
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the generated docs folder."""
+
+    path: str  # relative, POSIX
+    text: str
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A classification field the browse pages group by."""
+
+    key: str  # URL segment
+    field: str  # classification field
+    title: str
+    label: str
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("domain", "domain", "Browse by domain", "Domain"),
+    Facet("category", "category", "Browse by category", "Category"),
+    Facet("era", "era", "Browse by era", "Era"),
+    Facet("status", "status", "Browse by status", "Status"),
+    Facet("universality", "universality", "Browse by universality", "Universality"),
+    Facet("commons-domain", "commons_domain", "Browse by commons domain", "Commons domain"),
+)
+
+# How a pattern's page names each kind of link: stated by it, or inferred from the other side.
+LABELS: Mapping[tuple[str, bool], str] = {
+    ("generalizes_from", True): "Generalizes from",
+    ("generalizes_from", False): "Specialization of",
+    ("specializes_to", True): "Specializes to",
+    ("specializes_to", False): "Specialized by",
+    ("enables", True): "Enables",
+    ("enables", False): "Required by",
+    ("requires", True): "Requires",
+    ("requires", False): "Enabled by",
+    ("related", True): "Related",
+    ("related", False): "Listed as related by",
+}
+
+
+class ListItem(TypedDict):
+    """One pattern in a listing page."""
+
+    href: str
+    title: str
+    summary: str
+    alignment: int | None
+    level: str
+
+
+@cache
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every front-matter string reaching HTML is escaped
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+
+
+def page_url(docs_path: str) -> str:
+    """Return the site URL (directory style) of a docs file: `a/b.md` -> `a/b/`."""
+    stem = docs_path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def relative(from_docs_path: str, to_url: str) -> str:
+    """Return a link from the page of `from_docs_path` to a site URL, relative."""
+    here = page_url(from_docs_path)
+    target = to_url.rstrip("/") or "."
+    rel = posixpath.relpath(target, here.rstrip("/") or ".")
+    return rel + "/" if to_url.endswith("/") and rel != "." else ("./" if rel == "." else rel)
+
+
+def value_slug(value: str) -> str:
+    """Return a URL segment for a facet value."""
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "other"
+
+
+def summary_of(pattern: Pattern) -> str:
+    """Return the pattern's one-line summary, or the first sentence of its body text."""
+    summary = pattern.meta.get("summary")
+    if isinstance(summary, str) and summary.strip():
+        return " ".join(summary.split())
+    for block in pattern.body.split("\n\n"):
+        text = block.strip()
+        if text and not text.startswith(("#", "|", "<", "-", "*", ">", "!", "[")):
+            sentence = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0]
+            return sentence if len(sentence) <= 240 else sentence[:237].rstrip() + "..."
+    return ""
+
+
+def _values(pattern: Pattern, field: str) -> list[str]:
+    classification = pattern.meta.get("classification")
+    if not isinstance(classification, dict):
+        return []
+    value = classification.get(field)
+    items = value if isinstance(value, list) else [value]
+    return [str(v) for v in items if isinstance(v, str | int) and not isinstance(v, bool)]
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def render(
+    library: Library,
+    assessments: Mapping[str, Assessment],
+    graph: Graph,
+    config: SiteConfig,
+) -> tuple[Output, ...]:
+    """Render every page and data file of the site's docs folder, sorted by path."""
+    outputs = [
+        *(_pattern_page(p, library, assessments, graph, config) for p in library.patterns),
+        *_browse_pages(library, assessments),
+        _home_page(library, assessments, graph, config),
+        Output("search.md", _env().get_template("search.md.j2").render(base="../")),
+        *_data_files(library, assessments, graph),
+    ]
+    return tuple(sorted(outputs, key=lambda o: o.path))
+
+
+# --- pattern pages ---------------------------------------------------------------------------
+
+
+def _pattern_page(
+    pattern: Pattern,
+    library: Library,
+    assessments: Mapping[str, Assessment],
+    graph: Graph,
+    config: SiteConfig,
+) -> Output:
+    path = f"patterns/{pattern.key}.md"
+    assessment = assessments.get(pattern.key)
+    scorecard = _env().get_template("scorecard.html.j2").render(
+        a=assessment, calculator_href=relative(path, calculator_url(assessment))
+    )
+    body, table_in_body = _body_with_scorecard(pattern, scorecard)
+    badges = []
+    for facet in FACETS:
+        if facet.key not in ("domain", "universality", "status", "category"):
+            continue
+        for value in _values(pattern, facet.field):
+            badges.append({
+                "facet": facet.key,
+                "label": facet.label,
+                "value": value,
+                "href": relative(path, f"browse/{facet.key}/{value_slug(value)}/"),
+                "filter": facet.key if facet.key in ("domain", "category") else "",
+            })
+    if assessment is not None:
+        badges.append({
+            "facet": "alignment",
+            "label": "Alignment level",
+            "value": f"{assessment.alignment} · {assessment.level}",
+            "href": relative(path, "browse/a-z/"),
+            "filter": "alignment",
+        })
+    context = {
+        "title": pattern.title,
+        "slug": pattern.key,
+        "id": pattern.id or "",
+        "summary": summary_of(pattern),
+        "aliases": [a for a in pattern.meta.get("aliases") or [] if isinstance(a, str)],
+        "badges": badges,
+        "table_in_body": table_in_body,
+        "relations": _relations(pattern, library, graph, path),
+        "contributors": _contributors(pattern.meta.get("contributors")),
+        "license": _text(pattern.meta.get("license")),
+        "attribution": _text(pattern.meta.get("attribution")),
+        "created": _text(pattern.meta.get("created")),
+        "modified": _text(pattern.meta.get("modified")),
+        "version": _text(pattern.meta.get("version")),
+        "sources": _sources(pattern.meta.get("sources")),
+        "edit_url": _edit_url(pattern, config),
+    }
+    text = _env().get_template("pattern.md.j2").render(p=context, body=body, scorecard=scorecard)
+    return Output(path, text)
+
+
+def calculator_url(assessment: Assessment | None) -> str:
+    """Return the calculator's URL, preloaded with a profile when there is one."""
+    if assessment is None:
+        return "calculator/"
+    return "calculator/?" + urlencode([(s.key, s.score) for s in assessment.scores])
+
+
+_H1 = re.compile(r"\A\s*# [^\n]*\n")
+
+
+def _body_with_scorecard(pattern: Pattern, scorecard: str) -> tuple[str, bool]:
+    """Drop the body's title (the page shows its own); put the scorecard in the table's place."""
+    lines = pattern.body.split("\n")
+    table_in_body = False
+    if pattern.table is not None and pattern.table.rows:
+        first = pattern.table.rows[0].line - pattern.body_line - 2  # header and |---| rows
+        last = pattern.table.rows[-1].line - pattern.body_line
+        if 0 <= first <= last < len(lines):
+            lines[first : last + 1] = [scorecard.strip()]
+            table_in_body = True
+    return _H1.sub("", "\n".join(lines), count=1), table_in_body
+
+
+def _relations(
+    pattern: Pattern, library: Library, graph: Graph, path: str
+) -> list[dict[str, Any]]:
+    groups: dict[tuple[str, bool], list[dict[str, str]]] = {}
+    by_key = library.by_key
+    for edge in graph.edges_from(pattern.key):
+        target = by_key[edge.target]
+        groups.setdefault((edge.kind, edge.stated), []).append({
+            "title": target.title,
+            "href": relative(path, f"patterns/{target.key}/"),
+            "note": "",
+        })
+    for ref in graph.dangling_from(pattern.key):
+        groups.setdefault((ref.kind, True), []).append(
+            {"title": ref.target, "href": "", "note": ""}
+        )
+    order = [(kind, stated) for kind in RELATIONSHIPS for stated in (True, False)]
+    return [
+        {"label": LABELS[key], "links": sorted(groups[key], key=lambda link: link["title"].lower())}
+        for key in order
+        if key in groups
+    ]
+
+
+def _contributors(value: object) -> list[str]:
+    out = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            role = item.get("role")
+            out.append(f"{item['name']} ({role})" if isinstance(role, str) else item["name"])
+    return out
+
+
+def _sources(value: object) -> list[dict[str, str]]:
+    out = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, str):
+            url = item if re.match(r"https?://\S+$", item) else ""
+            out.append({"text": item, "url": url})
+        elif isinstance(item, dict) and isinstance(item.get("title"), str):
+            parts = [item["title"]]
+            parts += [str(item[k]) for k in ("author", "publisher", "date") if item.get(k)]
+            link = item.get("url")
+            safe = link if isinstance(link, str) and re.match(r"https?://\S+$", link) else ""
+            out.append({"text": ", ".join(parts), "url": safe})
+    return out
+
+
+def _edit_url(pattern: Pattern, config: SiteConfig) -> str:
+    if not config.repo_url or not config.edit_uri:
+        return ""
+    return posixpath.join(
+        config.repo_url.rstrip("/") + "/", config.edit_uri.strip("/"), f"{pattern.key}.md"
+    )
+
+
+# --- browse, home, data ---------------------------------------------------------------------
+
+
+def _item(pattern: Pattern, assessments: Mapping[str, Assessment], path: str) -> ListItem:
+    assessment = assessments.get(pattern.key)
+    return {
+        "href": relative(path, f"patterns/{pattern.key}/"),
+        "title": pattern.title,
+        "summary": summary_of(pattern),
+        "alignment": assessment.alignment if assessment else None,
+        "level": assessment.level if assessment else "",
+    }
+
+
+def _browse_pages(library: Library, assessments: Mapping[str, Assessment]) -> list[Output]:
+    env = _env()
+    outputs = []
+    by_title = sorted(library.patterns, key=lambda p: (p.title.lower(), p.key))
+    letters: dict[str, list[Pattern]] = {}
+    for pattern in by_title:
+        first = pattern.title[:1].upper()
+        letters.setdefault(first if "A" <= first <= "Z" else "#", []).append(pattern)
+    path = "browse/a-z.md"
+    outputs.append(Output(path, env.get_template("listing.md.j2").render(
+        title="A to Z", heading=f"All patterns, A to Z ({len(by_title)})", intro="",
+        groups=[
+            {"anchor": "other" if letter == "#" else letter.lower(), "label": letter,
+             "entries": [_item(p, assessments, path) for p in patterns]}
+            for letter, patterns in sorted(letters.items())
+        ],
+    )))
+    for facet in FACETS:
+        groups: dict[str, list[Pattern]] = {}
+        for pattern in by_title:
+            for value in _values(pattern, facet.field):
+                groups.setdefault(value, []).append(pattern)
+        index_path = f"browse/{facet.key}/index.md"
+        values = []
+        for value, patterns in sorted(groups.items()):
+            value_path = f"browse/{facet.key}/{value_slug(value)}.md"
+            values.append({"value": value, "count": len(patterns),
+                           "href": relative(index_path, page_url(value_path))})
+            outputs.append(Output(value_path, env.get_template("listing.md.j2").render(
+                title=f"{facet.label}: {value}",
+                heading=f"{facet.label}: {value} ({len(patterns)})",
+                intro="",
+                groups=[{"anchor": "patterns", "label": "Patterns",
+                         "entries": [_item(p, assessments, value_path) for p in patterns]}],
+            )))
+        outputs.append(Output(index_path, env.get_template("facets.md.j2").render(
+            title=facet.title, facet_label=facet.label, values=values,
+            intro=f"{len(values)} values across {len(library.patterns)} patterns.",
+        )))
+    return outputs
+
+
+def _home_page(
+    library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig
+) -> Output:
+    facets = []
+    for facet in FACETS:
+        values = {v for p in library.patterns for v in _values(p, facet.field)}
+        facets.append({"key": facet.key, "title": facet.title, "count": len(values)})
+    r = rubric()
+    data = json.loads(PILLARS_FILE.read_text(encoding="utf-8"))
+    levels = [(lv["value"], lv["name"], lv["description"]) for lv in data["levels"]]
+    assert [v for v, _, _ in levels] == sorted(r.levels)
+    counts = {
+        "patterns": len(library.patterns),
+        "assessed": len(assessments),
+        "links": sum(1 for e in graph.edges if e.stated),
+        "domains": next(f["count"] for f in facets if f["key"] == "domain"),
+    }
+    text = _env().get_template("home.md.j2").render(
+        site_name=config.site_name, counts=counts, facets=facets, levels=levels, base="",
+        repo_url=config.repo_url or "",
+    )
+    return Output("index.md", text)
+
+
+def _edge_json(edge: Edge) -> dict[str, Any]:
+    return {"source": edge.source, "kind": edge.kind, "target": edge.target,
+            "stated": edge.stated}
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1, default=str) + "\n"
+
+
+def _data_files(
+    library: Library, assessments: Mapping[str, Assessment], graph: Graph
+) -> Sequence[Output]:
+    patterns = []
+    for pattern in library.patterns:
+        assessment = assessments.get(pattern.key)
+        patterns.append({
+            "slug": pattern.key,
+            "url": f"patterns/{pattern.key}/",
+            "front_matter": dict(pattern.meta),
+            "summary": summary_of(pattern),
+            "assessment": None if assessment is None else {
+                "scores": {s.key: s.score for s in assessment.scores},
+                "rationales": {s.key: s.rationale for s in assessment.scores},
+                "overall": assessment.overall,
+                "alignment": assessment.alignment,
+                "level": assessment.level,
+                "source": assessment.source,
+            },
+            "links": [_edge_json(e) for e in graph.edges_from(pattern.key)],
+            "dangling": [
+                {"kind": d.kind, "target": d.target}
+                for d in graph.dangling_from(pattern.key)
+            ],
+        })
+    graph_json = {
+        "nodes": [
+            {"id": p.key, "title": p.title, "url": f"patterns/{p.key}/"}
+            for p in library.patterns
+        ],
+        "edges": [_edge_json(e) for e in graph.edges],
+        "dangling": [
+            {"source": d.source, "kind": d.kind, "target": d.target} for d in graph.dangling
+        ],
+    }
+    return [
+        Output("api/patterns.json", _dump(patterns)),
+        Output("api/graph.json", _dump(graph_json)),
+        Output("api/pillars.json", PILLARS_FILE.read_text(encoding="utf-8")),
+        Output("schema/pattern.schema.json", SCHEMA_FILE.read_text(encoding="utf-8")),
+    ]
