@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import logging
 import os
@@ -107,6 +108,7 @@ def build(root: Path, *, site_dir: Path | None = None, keep_going: bool = False)
             _write_docs(Path(docs), outputs)
             with _source_date(library):
                 _mkdocs(config)
+        _copy_sources(library, root, staging)
         _pagefind(staging)
         _swap(staging, site)
     except BaseException:
@@ -170,7 +172,7 @@ def _mkdocs_config(config_file: Path, docs: Path, site: Path, *, strict: bool) -
         }
         for key, value in DEFAULTS.items():
             if key not in raw:
-                overrides[key] = value
+                overrides[key] = copy.deepcopy(value)  # MkDocs consumes what it validates
         return load_config(
             str(config_file), docs_dir=str(docs), site_dir=str(site), strict=strict, **overrides
         )
@@ -189,6 +191,15 @@ def _mkdocs(config: MkDocsConfig) -> None:
         mkdocs_build(config)
     except MkDocsException as exc:
         raise BuildError(f"MkDocs failed: {exc}") from exc
+
+
+def _copy_sources(library: Library, root: Path, site: Path) -> None:
+    """Publish each pattern's source file beside its page, for readers and editors."""
+    for pattern in library.patterns:
+        source = root / pattern.path
+        target = site / "patterns" / pattern.key / f"{pattern.key}.md"
+        if source.is_file() and target.parent.is_dir():
+            shutil.copyfile(source, target)
 
 
 def _pagefind(site: Path) -> None:

@@ -210,6 +210,7 @@ def _pattern_page(
         "version": _text(pattern.meta.get("version")),
         "sources": _sources(pattern.meta.get("sources")),
         "edit_url": _edit_url(pattern, config),
+        "source_href": f"{pattern.key}.md",
     }
     text = _env().get_template("pattern.md.j2").render(p=context, body=body, scorecard=scorecard)
     return Output(path, text)

@@ -6,6 +6,7 @@ import functools
 import http.server
 import threading
 import time
+import traceback
 from pathlib import Path
 
 import click
@@ -52,6 +53,8 @@ def serve(root: Path, *, host: str, port: int, interval: float = 0.5) -> None:
                 click.echo(f"rebuilt in {time.perf_counter() - start:.1f} s")
             except BuildError as exc:
                 click.echo(exc.format_message(), err=True)
+            except Exception:  # keep serving the last good site whatever went wrong
+                click.echo(traceback.format_exc(), err=True)
     except KeyboardInterrupt:
         pass
     finally:
