@@ -50,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
             {"Universality": "browse/universality/index.md"},
             {"Commons domains": "browse/commons-domain/index.md"},
         ]},
+        {"Calculator": "calculator.md"},
         {"Search": "search.md"},
     ],
     "validation": {"omitted_files": "ignore", "anchors": "warn"},
@@ -167,7 +168,8 @@ def _mkdocs_config(config_file: Path, docs: Path, site: Path, *, strict: bool) -
             "theme": theme,
             "extra_css": _plus(raw.get("extra_css"), "assets/patternlib/patternlib.css"),
             "extra_javascript": _plus(
-                raw.get("extra_javascript"), "assets/patternlib/patternlib.js"
+                _plus(raw.get("extra_javascript"), "assets/patternlib/patternlib.js"),
+                "assets/patternlib/calculator.js",
             ),
         }
         for key, value in DEFAULTS.items():

@@ -152,6 +152,7 @@ def render(
         *_browse_pages(library, assessments),
         _home_page(library, assessments, graph, config),
         Output("search.md", _env().get_template("search.md.j2").render(base="../")),
+        _calculator_page(),
         *_data_files(library, assessments, graph),
     ]
     return tuple(sorted(outputs, key=lambda o: o.path))
@@ -377,6 +378,18 @@ def _home_page(
     return Output("index.md", text)
 
 
+NEUTRAL_SCORE = 3
+
+
+def _calculator_page() -> Output:
+    r = rubric()
+    text = _env().get_template("calculator.md.j2").render(
+        pillars=r.pillars, minimum=r.minimum, maximum=r.maximum, neutral=NEUTRAL_SCORE,
+        neutral_level=r.levels[NEUTRAL_SCORE], base="../",
+    )
+    return Output("calculator.md", text)
+
+
 def _edge_json(edge: Edge) -> dict[str, Any]:
     return {"source": edge.source, "kind": edge.kind, "target": edge.target,
             "stated": edge.stated}
@@ -421,8 +434,25 @@ def _data_files(
             {"source": d.source, "kind": d.kind, "target": d.target} for d in graph.dangling
         ],
     }
+    # What the calculator loads: assessed patterns only, scores in the rubric's pillar order.
+    profiles = {
+        "pillars": [p.key for p in rubric().pillars],
+        "patterns": [
+            {
+                "slug": p.key,
+                "title": p.title,
+                "url": f"patterns/{p.key}/",
+                "scores": [s.score for s in assessments[p.key].scores],
+                "overall": assessments[p.key].overall,
+            }
+            for p in library.patterns
+            if p.key in assessments
+        ],
+    }
     return [
         Output("api/patterns.json", _dump(patterns)),
+        Output("api/profiles.json", json.dumps(profiles, ensure_ascii=False, sort_keys=True,
+                                               separators=(",", ":")) + "\n"),
         Output("api/graph.json", _dump(graph_json)),
         Output("api/pillars.json", PILLARS_FILE.read_text(encoding="utf-8")),
         Output("schema/pattern.schema.json", SCHEMA_FILE.read_text(encoding="utf-8")),
