@@ -206,7 +206,9 @@ def _copy_sources(library: Library, root: Path, site: Path) -> None:
 
 def _pagefind(site: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
+        # Heading permalinks (¶) would show up in every result's excerpt.
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--silent",
+         "--exclude-selectors", ".headerlink"],
         capture_output=True,
         text=True,
         check=False,
