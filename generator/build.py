@@ -8,8 +8,6 @@ import datetime as dt
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
+from generator import searchindex
 from generator.link import link
 from generator.load import load_library
 from generator.model import Library, Problem
@@ -205,16 +204,10 @@ def _copy_sources(library: Library, root: Path, site: Path) -> None:
 
 
 def _pagefind(site: Path) -> None:
-    done = subprocess.run(
-        # Heading permalinks (¶) would show up in every result's excerpt.
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--silent",
-         "--exclude-selectors", ".headerlink"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise BuildError(f"Pagefind failed to index the site:\n{done.stderr or done.stdout}")
+    try:
+        searchindex.index(site)
+    except searchindex.IndexError_ as exc:
+        raise BuildError(f"Pagefind failed to index the site:\n{exc}") from exc
 
 
 def _swap(staging: Path, site: Path) -> None:

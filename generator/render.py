@@ -114,6 +114,30 @@ def value_slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "other"
 
 
+# Value -> URL segment, per facet key. Unique within a facet, and never "index" (the facet's
+# own page): "open source" and "open-source" get "open-source" and "open-source-2".
+FacetSlugs = Mapping[str, Mapping[str, str]]
+
+
+def facet_slugs(library: Library) -> FacetSlugs:
+    """Give every facet value in the library its URL segment."""
+    out: dict[str, dict[str, str]] = {}
+    for facet in FACETS:
+        values = sorted({v for p in library.patterns for v in _values(p, facet.field)})
+        taken = {"index"}
+        slugs: dict[str, str] = {}
+        for value in values:
+            base = slug = value_slug(value)
+            n = 1
+            while slug in taken:
+                n += 1
+                slug = f"{base}-{n}"
+            taken.add(slug)
+            slugs[value] = slug
+        out[facet.key] = slugs
+    return out
+
+
 def summary_of(pattern: Pattern) -> str:
     """Return the pattern's one-line summary, or the first sentence of its body text."""
     summary = pattern.meta.get("summary")
@@ -147,9 +171,10 @@ def render(
     config: SiteConfig,
 ) -> tuple[Output, ...]:
     """Render every page and data file of the site's docs folder, sorted by path."""
+    slugs = facet_slugs(library)
     outputs = [
-        *(_pattern_page(p, library, assessments, graph, config) for p in library.patterns),
-        *_browse_pages(library, assessments),
+        *(_pattern_page(p, library, assessments, graph, config, slugs) for p in library.patterns),
+        *_browse_pages(library, assessments, slugs),
         _home_page(library, assessments, graph, config),
         Output("search.md", _env().get_template("search.md.j2").render(base="../")),
         _calculator_page(),
@@ -167,6 +192,7 @@ def _pattern_page(
     assessments: Mapping[str, Assessment],
     graph: Graph,
     config: SiteConfig,
+    slugs: FacetSlugs,
 ) -> Output:
     path = f"patterns/{pattern.key}.md"
     assessment = assessments.get(pattern.key)
@@ -183,7 +209,7 @@ def _pattern_page(
                 "facet": facet.key,
                 "label": facet.label,
                 "value": value,
-                "href": relative(path, f"browse/{facet.key}/{value_slug(value)}/"),
+                "href": relative(path, f"browse/{facet.key}/{slugs[facet.key][value]}/"),
                 "filter": facet.key if facet.key in ("domain", "category") else "",
             })
     if assessment is not None:
@@ -312,7 +338,9 @@ def _item(pattern: Pattern, assessments: Mapping[str, Assessment], path: str) ->
     }
 
 
-def _browse_pages(library: Library, assessments: Mapping[str, Assessment]) -> list[Output]:
+def _browse_pages(
+    library: Library, assessments: Mapping[str, Assessment], slugs: FacetSlugs
+) -> list[Output]:
     env = _env()
     outputs = []
     by_title = sorted(library.patterns, key=lambda p: (p.title.lower(), p.key))
@@ -337,7 +365,7 @@ def _browse_pages(library: Library, assessments: Mapping[str, Assessment]) -> li
         index_path = f"browse/{facet.key}/index.md"
         values = []
         for value, patterns in sorted(groups.items()):
-            value_path = f"browse/{facet.key}/{value_slug(value)}.md"
+            value_path = f"browse/{facet.key}/{slugs[facet.key][value]}.md"
             values.append({"value": value, "count": len(patterns),
                            "href": relative(index_path, page_url(value_path))})
             outputs.append(Output(value_path, env.get_template("listing.md.j2").render(
