@@ -196,8 +196,10 @@ def _pattern_page(
 ) -> Output:
     path = f"patterns/{pattern.key}.md"
     assessment = assessments.get(pattern.key)
+    in_body = pattern.table is not None and bool(pattern.table.rows)
     scorecard = _env().get_template("scorecard.html.j2").render(
-        a=assessment, calculator_href=relative(path, calculator_url(assessment))
+        a=assessment, calculator_href=relative(path, calculator_url(assessment)),
+        heading=not in_body,  # in the body, the "7 Pillars Assessment" section heads it
     )
     body, table_in_body = _body_with_scorecard(pattern, scorecard)
     badges = []
@@ -208,7 +210,9 @@ def _pattern_page(
             badges.append({
                 "facet": facet.key,
                 "label": facet.label,
-                "value": value,
+                # "domain" or "draft" alone would read as a topic: say what they are.
+                "value": f"{facet.label}: {value}" if facet.key in ("universality", "status")
+                else value,
                 "href": relative(path, f"browse/{facet.key}/{slugs[facet.key][value]}/"),
                 "filter": facet.key if facet.key in ("domain", "category") else "",
             })
@@ -327,6 +331,10 @@ def _edit_url(pattern: Pattern, config: SiteConfig) -> str:
 # --- browse, home, data ---------------------------------------------------------------------
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _item(pattern: Pattern, assessments: Mapping[str, Assessment], path: str) -> ListItem:
     assessment = assessments.get(pattern.key)
     return {
@@ -377,7 +385,8 @@ def _browse_pages(
             )))
         outputs.append(Output(index_path, env.get_template("facets.md.j2").render(
             title=facet.title, facet_label=facet.label, values=values,
-            intro=f"{len(values)} values across {len(library.patterns)} patterns.",
+            intro=f"{_count(len(values), 'value')} across "
+                  f"{_count(len(library.patterns), 'pattern')}.",
         )))
     return outputs
 

@@ -1,0 +1,312 @@
+"""End to end: the built starter library in headless Chromium, used the way a person would.
+
+The site is built once per session into a temporary folder and served on 127.0.0.1. Chromium
+is Debian's (`make test` installs it when missing); without it these tests fail rather than
+skip, unless PATTERNLIB_NO_BROWSER=1 says to leave the browser out on purpose. Set
+PATTERNLIB_SCREENSHOTS=<folder> to save full-page screenshots of what the tests see.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from generator.build import build
+from generator.load import load_library
+from generator.model import Library
+from generator.score import score
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
+PILLARS = ("purpose", "governance", "culture", "incentives", "knowledge", "technology",
+           "resilience")
+# A word found in customer-success-architect.md's indexed text and in no other pattern;
+# test_search checks that this is still so before relying on it.
+SEARCH_WORD = "monopolizing"
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("PATTERNLIB_NO_BROWSER") == "1",
+    reason="PATTERNLIB_NO_BROWSER=1: browser tests left out on purpose",
+)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files without logging every request to stderr."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def starter() -> Library:
+    """Load the starter library in patterns/, as the site is built from it."""
+    return load_library([ROOT / "patterns"], root=ROOT)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the starter library's site once, into a temporary folder."""
+    return build(ROOT, site_dir=tmp_path_factory.mktemp("browser") / "site").site
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """Serve the built site on 127.0.0.1 and return its root URL (with a trailing slash)."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Start Debian's headless Chromium; fail (never skip) when it is not installed."""
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"{CHROMIUM} not found: run `make test` (it installs Debian's chromium) or "
+            "`apt-get install chromium`; set PATTERNLIB_NO_BROWSER=1 to leave these tests out",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser: Browser) -> Page:
+    """Open a page in a context of its own: no shared cache, cookies or storage."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # The site is local and small: anything slower than this is a hang, not a slow network.
+    context.set_default_timeout(5_000)
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """Open a fresh page for one test."""
+    page = new_page(browser)
+    yield page
+    page.context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a full-page screenshot to $PATTERNLIB_SCREENSHOTS, when it is set."""
+    folder = os.environ.get("PATTERNLIB_SCREENSHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def _title(library: Library, key: str) -> str:
+    return library.by_key[key].title
+
+
+# --- what a pattern page shows ----------------------------------------------------------------
+
+
+def test_scorecard_shows_the_computed_assessment(
+    page: Page, base_url: str, starter: Library
+) -> None:
+    expected = score(starter)["land-and-expand"]
+    assert tuple(s.key for s in expected.scores) == PILLARS
+
+    page.goto(base_url + "patterns/land-and-expand/")
+
+    expect(page.locator("h1")).to_have_text("Land and Expand")
+    shown = page.locator("[data-testid^='score-']")
+    expect(shown).to_have_count(len(PILLARS))
+    for pillar in expected.scores:
+        expect(page.get_by_test_id(f"score-{pillar.key}")).to_have_text(str(pillar.score))
+    expect(page.get_by_test_id("overall")).to_have_text(f"{expected.overall:.1f}")
+    expect(page.get_by_test_id("alignment")).to_have_text(
+        f"{expected.alignment} · {expected.level}"
+    )
+    screenshot(page, "pattern")
+
+
+def test_calculator_link_carries_the_profile(page: Page, base_url: str) -> None:
+    profile = (
+        "calculator/?purpose=4&governance=3&culture=4&incentives=3&knowledge=4"
+        "&technology=4&resilience=3"
+    )
+    page.goto(base_url + "patterns/land-and-expand/")
+
+    link = page.get_by_role("link", name="Assess with the calculator")
+    expect(link).to_have_count(1)
+    assert (link.get_attribute("href") or "").endswith(profile)
+    # Relative to the page, it must still lead to the calculator at the site's root.
+    assert link.evaluate("a => a.href") == base_url + profile
+
+
+def _related_link(page: Page, group: str, title: str) -> Locator:
+    """Return the link to `title` listed under the relationship heading `group`."""
+    section = page.locator("section.pl-relationships")
+    heading = section.locator("h3", has_text=re.compile(rf"^\s*{re.escape(group)}\s*$"))
+    expect(heading).to_have_count(1)
+    return heading.locator("xpath=following-sibling::ul[1]").get_by_role(
+        "link", name=title, exact=True
+    )
+
+
+def test_relationship_links_lead_there_and_back(
+    page: Page, base_url: str, starter: Library
+) -> None:
+    here, there = "land-and-expand", "land-colonize-and-expand"
+    page.goto(base_url + f"patterns/{here}/")
+
+    _related_link(page, "Specializes to", _title(starter, there)).click()
+    expect(page).to_have_url(base_url + f"patterns/{there}/")
+    expect(page.locator("h1")).to_have_text(_title(starter, there))
+
+    _related_link(page, "Generalizes from", _title(starter, here)).click()
+    expect(page).to_have_url(base_url + f"patterns/{here}/")
+    expect(page.locator("h1")).to_have_text(_title(starter, here))
+
+
+# --- finding patterns: browse and search ------------------------------------------------------
+
+
+def test_browse_by_domain(page: Page, base_url: str, starter: Library) -> None:
+    titles = sorted(
+        p.title for p in starter.patterns if p.meta["classification"]["domain"] == "startup"
+    )
+    assert len(titles) >= 2
+    page.goto(base_url)
+    screenshot(page, "home")
+
+    page.get_by_role("navigation", name="Navigation").get_by_role(
+        "link", name="Domains", exact=True
+    ).click()
+    expect(page).to_have_url(base_url + "browse/domain/")
+    row = page.locator("table.pl-facets tbody tr", has=page.get_by_role("link", name="startup"))
+    expect(row.locator("td").nth(1)).to_have_text(str(len(titles)))
+
+    row.get_by_role("link", name="startup", exact=True).click()
+    expect(page).to_have_url(base_url + "browse/domain/startup/")
+    expect(page.locator("h1")).to_have_text(f"Domain: startup ({len(titles)})")
+    listed = page.locator("ul.pl-list > li > a")
+    expect(listed).to_have_count(len(titles))
+    assert sorted(listed.all_inner_texts()) == titles
+    screenshot(page, "browse")
+
+    target = starter.by_key["use-case-stairway"]
+    listed.filter(has_text=target.title).click()
+    expect(page).to_have_url(base_url + f"patterns/{target.key}/")
+    expect(page.locator("h1")).to_have_text(target.title)
+
+
+def _results(page: Page) -> Locator:
+    """Return the links of the search results shown."""
+    return page.locator("#pl-search .pagefind-ui__result-link")
+
+
+def test_search_finds_a_pattern_by_a_word_in_its_text(
+    page: Page, base_url: str, starter: Library
+) -> None:
+    target = starter.by_key["customer-success-architect"]
+    having = [
+        f.stem for f in sorted((ROOT / "patterns").glob("*.md"))
+        if SEARCH_WORD in f.read_text(encoding="utf-8").lower()
+    ]
+    assert having == [target.key], f"pick a SEARCH_WORD found only in {target.key}.md"
+
+    page.goto(base_url + "search/")
+    page.locator("#pl-search input[type='text']").press_sequentially(SEARCH_WORD)
+    expect(_results(page)).to_have_text([target.title])
+    screenshot(page, "search")
+
+    _results(page).first.click()
+    expect(page).to_have_url(base_url + f"patterns/{target.key}/")
+    expect(page.locator("h1")).to_have_text(target.title)
+
+
+def test_search_query_in_the_url_is_prefilled(
+    page: Page, base_url: str, starter: Library
+) -> None:
+    page.goto(base_url + f"search/?q={SEARCH_WORD}")
+    expect(page.locator("#pl-search input[type='text']")).to_have_value(SEARCH_WORD)
+    expect(_results(page)).to_have_text([_title(starter, "customer-success-architect")])
+
+
+# --- every page: offline and free of errors ---------------------------------------------------
+
+# What to open, and what shows the page has finished its work (search: results are in).
+PAGES = {
+    "home": ("", "h1"),
+    "pattern": ("patterns/land-and-expand/", "[data-testid=overall]"),
+    "search": (f"search/?q={SEARCH_WORD}", "#pl-search .pagefind-ui__result-link"),
+}
+
+
+@dataclass
+class Visit:
+    """What one page load asked the network for, and what it complained about."""
+
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def visits(browser: Browser, base_url: str) -> Iterator[dict[str, Visit]]:
+    """Load each page of PAGES once, recording its requests, console errors and exceptions."""
+    out: dict[str, Visit] = {}
+    pages: dict[str, Page] = {}
+    for name, (path, _) in PAGES.items():
+        visit = out[name] = Visit()
+        page = pages[name] = new_page(browser)  # a cold cache: every resource is asked for
+        page.on("request", lambda r, v=visit: v.requests.append(r.url))
+        page.on("console", lambda m, v=visit: v.errors.extend(
+            [f"console: {m.text} ({m.location.get('url', '')})"] if m.type == "error" else []
+        ))
+        page.on("pageerror", lambda e, v=visit: v.errors.append(f"exception: {e}"))
+        page.goto(base_url + path, wait_until="commit")
+    # Loaded side by side, so the quiet half-seconds networkidle waits for overlap.
+    for name, (_, ready) in PAGES.items():
+        try:
+            pages[name].wait_for_load_state("networkidle")
+            pages[name].locator(ready).first.wait_for()
+        except PlaywrightTimeoutError:
+            # Recorded, not raised: one broken page must not hide what the others show.
+            out[name].errors.append(f"never finished loading: {ready} did not appear")
+    yield out
+    for page in pages.values():
+        page.context.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_load_nothing_from_elsewhere(
+    visits: dict[str, Visit], base_url: str, name: str
+) -> None:
+    requests = visits[name].requests
+    assert len(requests) > 1, "the page and its assets were not all recorded"
+    elsewhere = [url for url in requests if not url.startswith(base_url)]
+    assert elsewhere == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_have_no_console_errors(visits: dict[str, Visit], name: str) -> None:
+    assert visits[name].requests, "the page was not loaded"
+    assert visits[name].errors == []
