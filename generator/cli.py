@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.build import build as run_build
+from generator.cache import default_folder
 from generator.parallel import default_jobs
 from generator.report import FORMATS, render
 from generator.validate import validate_files
@@ -35,6 +35,11 @@ def main() -> None:
     help="Processes to check files with (0: one per core).",
 )
 @click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file again, ignoring results kept from the last run.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
@@ -42,7 +47,9 @@ def main() -> None:
     show_default=True,
     help="text for people, github for CI annotations, json for tools.",
 )
-def validate(paths: tuple[Path, ...], strict: bool, jobs: int, fmt: str) -> None:
+def validate(
+    paths: tuple[Path, ...], strict: bool, jobs: int, no_cache: bool, fmt: str
+) -> None:
     """Check pattern files and report every problem with PATH:LINE:COL.
 
     PATHS are pattern files or folders of them (default: patterns/). Exits 0 when there is
@@ -55,7 +62,9 @@ def validate(paths: tuple[Path, ...], strict: bool, jobs: int, fmt: str) -> None
         if not default.is_dir():
             raise click.UsageError("no PATHS given and there is no patterns/ folder here")
         paths = (default,)
-    count, problems = validate_files(paths, jobs=jobs or default_jobs())
+    count, problems = validate_files(
+        paths, jobs=jobs or default_jobs(), cache_dir=None if no_cache else default_folder()
+    )
     click.echo(render(problems, count, fmt))
     failing = {"error", "warning"} if strict else {"error"}
     if any(p.severity in failing for p in problems):
@@ -84,6 +93,8 @@ def build(root: Path, site_dir: Path | None, keep_going: bool) -> None:
 
     Example: patternlib build --root .
     """
+    from generator.build import build as run_build  # MkDocs is slow to import: only here
+
     start = time.perf_counter()
     result = run_build(root, site_dir=site_dir, keep_going=keep_going)
     if result.problems:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -98,7 +99,10 @@ def pattern_files(paths: Iterable[Path]) -> list[Path]:
     files: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            files.update(p for p in path.glob("*.md") if p.is_file())
+            with os.scandir(path) as entries:
+                files.update(
+                    path / e.name for e in entries if e.name.endswith(".md") and e.is_file()
+                )
         else:
             files.add(path)
     return sorted(files)
@@ -106,9 +110,11 @@ def pattern_files(paths: Iterable[Path]) -> list[Path]:
 
 def display_path(file: Path, root: Path | None = None) -> str:
     """Return the path reports show: relative to `root` (default: the working folder)."""
+    if root is None and not file.is_absolute():
+        return file.as_posix()
     base = root if root is not None else Path.cwd()
     try:
-        return file.resolve().relative_to(base.resolve()).as_posix()
+        return file.absolute().relative_to(base.absolute()).as_posix()
     except ValueError:
         return file.as_posix()
 

@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
+from generator.cache import ResultCache
 from generator.link import link
 from generator.load import display_path, load_pattern, pattern_files
 from generator.model import INVERSE, FieldPath, Graph, Library, Pattern, Problem, format_field
@@ -93,15 +94,29 @@ def validate(library: Library) -> tuple[Problem, ...]:
     return tuple(sorted(problems))
 
 
-def validate_files(paths: Iterable[Path], *, jobs: int = 1) -> tuple[int, tuple[Problem, ...]]:
+def validate_files(
+    paths: Iterable[Path], *, jobs: int = 1, cache_dir: Path | None = None
+) -> tuple[int, tuple[Problem, ...]]:
     """Load and check pattern files over `jobs` processes; return (file count, problems).
 
     Same problems as `validate(load_library(paths))`, but each worker sends back only its
-    files' problems and outlines, so a large library is checked on every core.
+    files' problems and outlines, so a large library is checked on every core. With a
+    `cache_dir`, files unchanged since the last run are not read again.
     """
+    paths = list(paths)
     files = pattern_files(paths)
+    store = ResultCache(cache_dir, paths) if cache_dir is not None else None
+    shown = [display_path(f) for f in files]
+    cached = [store.get(f, d) if store else None for f, d in zip(files, shown, strict=True)]
+    todo = [f for f, hit in zip(files, cached, strict=True) if hit is None]
     _validator()  # built once, before workers fork
-    results = parallel_map(_check_file, files, jobs=jobs)
+    fresh = iter(parallel_map(_check_file, todo, jobs=jobs))
+    results = [hit if hit is not None else next(fresh) for hit in cached]
+    if store is not None:
+        for file, display, hit, result in zip(files, shown, cached, results, strict=True):
+            if hit is None:
+                store.put(file, display, result)
+        store.save()
     library = Library(
         patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
         files=len(files),

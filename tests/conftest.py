@@ -16,6 +16,14 @@ VALID_LIBRARY = FIXTURES / "valid" / "library"
 SEED_ENTRY = ROOT.parent / "shared" / "seeds" / "004_c6a5fe7611256d4c.txt"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep validate's result cache out of the user's home during tests."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     """Return a copy of the valid fixture library (alpha, beta, gamma) to edit freely."""

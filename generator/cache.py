@@ -1,0 +1,139 @@
+"""A cache of per-file check results, so re-validating an unchanged library is quick.
+
+A file's entry is reused while its size and modification time are unchanged and the checker
+itself (generator code, schema, pillars) is the same. Entries are JSON, kept outside the
+library (`$XDG_CACHE_HOME/patternlib`, else `~/.cache/patternlib`), so a pull request can
+neither plant one nor make the tool load code from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.model import Pattern, Position, Problem
+
+PACKAGE = Path(__file__).resolve().parent
+SCHEMA_DIR = PACKAGE.parent / "schema"
+
+Result = tuple[Pattern | None, list[Problem]]
+RACY_NS = 2_000_000_000
+
+
+@cache
+def fingerprint() -> str:
+    """Hash everything that decides a file's problems: the checker's code and the schema."""
+    digest = hashlib.sha256()
+    sources = sorted(PACKAGE.glob("*.py")) + sorted(SCHEMA_DIR.glob("*.json"))
+    for source in sources:
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def default_folder() -> Path:
+    """Return where caches live: $XDG_CACHE_HOME/patternlib or ~/.cache/patternlib."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "patternlib"
+
+
+def _stamp(file: Path) -> list[int] | None:
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+class ResultCache:
+    """Check results of one library's files, keyed by path, size and modification time."""
+
+    def __init__(self, folder: Path, library: Iterable[Path]) -> None:
+        key = "\0".join(sorted(str(p.resolve()) for p in library))
+        self.file = folder / f"validate-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+        self.entries: dict[str, Any] = {}
+        self.dirty = False
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("fingerprint") == fingerprint():
+            self.entries = data.get("files", {})
+
+    def get(self, file: Path, display: str) -> Result | None:
+        """Return the cached result for `file`, if it is still valid."""
+        entry = self.entries.get(display)
+        if not isinstance(entry, dict) or entry.get("stamp") != _stamp(file):
+            return None
+        try:
+            return _decode(entry["result"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, file: Path, display: str, result: Result) -> None:
+        """Remember `result` for `file` as it is now, unless it changed too recently.
+
+        Modification times are only as fine as the file system's clock tick: a file written
+        again within the same tick, at the same size, would look unchanged. Like git's
+        "racily clean" entries, files changed in the last two seconds are not cached.
+        """
+        stamp = _stamp(file)
+        if stamp is None or time.time_ns() - stamp[1] < RACY_NS:
+            return
+        self.entries[display] = {"stamp": stamp, "result": _encode(result)}
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache atomically; a cache that cannot be written is skipped silently."""
+        if not self.dirty:
+            return
+        payload = json.dumps({"fingerprint": fingerprint(), "files": self.entries},
+                             separators=(",", ":"), default=str)
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=self.file.parent, delete=False, suffix=".tmp"
+            ) as handle:
+                handle.write(payload)
+            Path(handle.name).replace(self.file)
+        except OSError:
+            return
+
+
+def _encode(result: Result) -> dict[str, Any]:
+    pattern, problems = result
+    return {
+        "problems": [
+            [p.path, p.line, p.col, p.rule, p.severity, p.field, p.message] for p in problems
+        ],
+        "pattern": None if pattern is None else {
+            "path": pattern.path,
+            "key": pattern.key,
+            "meta": dict(pattern.meta),
+            "body_line": pattern.body_line,
+            "positions": [[list(path), list(pos)] for path, pos in pattern.positions.items()],
+        },
+    }
+
+
+def _decode(data: dict[str, Any]) -> Result:
+    problems = [Problem(*row) for row in data["problems"]]
+    raw = data["pattern"]
+    if raw is None:
+        return None, problems
+    pattern = Pattern(
+        path=raw["path"],
+        key=raw["key"],
+        meta=raw["meta"],
+        body="",
+        body_line=raw["body_line"],
+        positions={tuple(path): Position(*pos) for path, pos in raw["positions"]},
+    )
+    return pattern, problems
