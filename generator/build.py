@@ -27,6 +27,7 @@ from generator.link import link
 from generator.load import load_library
 from generator.model import Library, Problem
 from generator.render import Output, SiteConfig, render
+from generator.sanitize import INJECTION_RULES
 from generator.score import score
 from generator.validate import validate
 
@@ -100,11 +101,13 @@ def build(root: Path, *, site_dir: Path | None = None, keep_going: bool = False)
     try:
         with tempfile.TemporaryDirectory(prefix="patternlib-docs-") as docs:
             config = _mkdocs_config(config_file, Path(docs), staging, strict=not keep_going)
+            # With --keep-going, bodies holding script injection are left out of the site.
+            unsafe = {p.path for p in problems if p.rule in INJECTION_RULES}
             outputs = render(library, assessments, graph, SiteConfig(
                 site_name=config.site_name,
                 repo_url=config.repo_url or None,
                 edit_uri=config.edit_uri or None,
-            ))
+            ), refused=frozenset(p.key for p in library.patterns if p.path in unsafe))
             _write_docs(Path(docs), outputs)
             with _source_date(library):
                 _mkdocs(config)

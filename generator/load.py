@@ -30,6 +30,15 @@ FM_START_LINE = 2  # the front matter's first line, after the opening `---`
 # Deepest field path the schema describes (e.g. pillars.purpose.score): deeper entries are
 # reported at their nearest recorded parent, which keeps big unknown blocks cheap.
 POSITION_DEPTH = 3
+# Limits for untrusted files (the real library's largest file is 337 KB; its deepest front
+# matter 5 levels; its biggest about 20,000 values).
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+MAX_NODES = 100_000
+SAFE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+RESERVED_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+)
 PILLAR_HEADING = re.compile(
     r"^(#{1,6})[ \t]+(?:\d+\.?[ \t]*)?(?:(?:7|seven)[ \t]+)?Pillars Assessment[ \t]*#*[ \t]*$",
     re.I | re.M,
@@ -69,6 +78,12 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+# Tags that construct plain data. Anything else (!!python/object..., !!binary, local tags)
+# is refused: a safe loader would reject the Python ones anyway, with a less useful message.
+_PLAIN_TAGS = frozenset({
+    _STR_TAG, _SEQ_TAG, _MAP_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+})
 _RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
     for _tag, _regexp in _resolvers:
@@ -120,7 +135,14 @@ def display_path(file: Path, root: Path | None = None) -> str:
 
 
 def load_pattern(file: Path, *, display: str) -> tuple[Pattern | None, list[Problem]]:
-    """Read one pattern file; return the pattern (or None) and what was wrong with it."""
+    """Read one pattern file; return the pattern (or None) and what was wrong with it.
+
+    Files are untrusted: a name that is not a safe slug, a symlink leading out of its folder
+    or a file over MAX_FILE_BYTES is refused before it is read.
+    """
+    refusal = _refuse_file(file)
+    if refusal:
+        return None, [_problem(display, 1, 1, refusal[0], refusal[1])]
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -129,6 +151,30 @@ def load_pattern(file: Path, *, display: str) -> tuple[Pattern | None, list[Prob
     except OSError as exc:
         return None, [_problem(display, 1, 1, "read", f"cannot read file: {exc.strerror}")]
     return parse_pattern(text, display=display, key=file.stem)
+
+
+def _refuse_file(file: Path) -> tuple[str, str] | None:
+    """Return (rule, message) if the file must not be read at all."""
+    if not SAFE_NAME.fullmatch(file.stem) or file.suffix != ".md":
+        return "file-name", (
+            f"'{file.name}' is not a safe pattern file name: use lowercase words joined by "
+            "hyphens, ending in .md (it becomes the page's URL)"
+        )
+    if file.stem.upper() in RESERVED_NAMES:
+        return "file-name", f"'{file.stem}' is a reserved device name on Windows"
+    if file.is_symlink():
+        target = file.resolve()
+        if not target.is_relative_to(file.parent.resolve()):
+            return "symlink", "symbolic link to a file outside the patterns folder"
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        return "read", f"cannot read file: {exc.strerror}"
+    if size > MAX_FILE_BYTES:
+        return "file-size", (
+            f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (MAX_FILE_BYTES)"
+        )
+    return None
 
 
 def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None, list[Problem]]:
@@ -157,6 +203,17 @@ def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None,
             ]
         builder = _Builder(display, loader)
         meta = builder.build(node, (), node.start_mark)
+    except _Refused as exc:
+        return None, [exc.problem]
+    except RecursionError:
+        return None, [_problem(display, FM_START_LINE, 1, "yaml-depth",
+                               "front matter is nested too deeply")]
+    except yaml.reader.ReaderError as exc:
+        line = source[: exc.position].count("\n") + FM_START_LINE
+        col = exc.position - (source.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return None, [_problem(display, line, col, "yaml-syntax",
+                               f"invalid YAML: character U+{char:04X} is not allowed")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + FM_START_LINE if mark else FM_START_LINE
@@ -185,6 +242,14 @@ def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None,
     return pattern, builder.problems
 
 
+class _Refused(Exception):
+    """The front matter holds something the loader will not construct."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 class _Builder:
     """Construct the front matter from YAML nodes and record where each entry sits.
 
@@ -198,6 +263,13 @@ class _Builder:
         self.positions: dict[FieldPath, Position] = {}
         self.problems: list[Problem] = []
         self._built: dict[int, Any] = {}  # anchored nodes met again through an alias
+        self._size: dict[int, int] = {}  # nodes under each collection, aliases expanded
+        self.nodes = 0  # nodes so far, counting each alias as the whole tree it stands for
+
+    def _refuse(self, node: Any, rule: str, message: str) -> _Refused:
+        mark = node.start_mark
+        return _Refused(Problem(self.display, mark.line + FM_START_LINE, mark.column + 1,
+                                rule, "error", "", message))
 
     def build(self, node: Any, path: FieldPath, key_mark: Any) -> Any:
         """Return the value of `node`, found at `path` under the key at `key_mark`."""
@@ -210,6 +282,14 @@ class _Builder:
                 start.line + FM_START_LINE, start.column + 1,
                 node.value if cls is yaml.ScalarNode else None,
             )
+        self.nodes += 1
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise self._refuse(node, "yaml-tag", f"YAML tag '{tag}' is not allowed: front "
+                               "matter holds plain data (text, numbers, lists, mappings)")
+        if len(path) > MAX_DEPTH:
+            raise self._refuse(node, "yaml-depth", f"front matter is nested deeper than "
+                               f"{MAX_DEPTH} levels")
         if cls is yaml.ScalarNode:
             if node.tag != _STR_TAG:
                 return self.loader.construct_object(node, deep=True)
@@ -218,13 +298,22 @@ class _Builder:
                 self._warn_boolean(node, path)
             return node.value
         built = self._built.get(id(node))
-        if built is not None:
+        if built is not None:  # an alias: it stands for the whole tree again
+            if id(node) not in self._size:
+                raise self._refuse(node, "yaml-alias", "an alias refers to a mapping or list "
+                                   "that contains it: the data would never end")
+            self.nodes += self._size[id(node)]
+            if self.nodes > MAX_NODES:
+                raise self._refuse(node, "yaml-alias", "aliases expand to more than "
+                                   f"{MAX_NODES:,} values (a 'billion laughs' document?)")
             return built
+        before = self.nodes
         if cls is yaml.SequenceNode and node.tag == _SEQ_TAG:
             items: list[Any] = []
             self._built[id(node)] = items
             for index, item in enumerate(node.value):
                 items.append(self.build(item, (*path, index), item.start_mark))
+            self._size[id(node)] = self.nodes - before
             return items
         if cls is yaml.MappingNode and node.tag == _MAP_TAG:
             mapping: dict[Any, Any] = {}
@@ -233,19 +322,19 @@ class _Builder:
                 if key_node.tag == _STR_TAG and key_node.__class__ is yaml.ScalarNode:
                     name = key_node.value
                 elif key_node.tag == _MERGE_TAG:
-                    break  # `<<: *base`: let PyYAML's constructor merge
+                    # Merges of merges multiply like aliases do, inside PyYAML where no
+                    # budget applies; front matter does not need them.
+                    raise self._refuse(key_node, "yaml-merge",
+                                       "merge keys (<<) are not allowed in front matter")
                 else:
                     name = self._key(key_node)
                 if name in mapping:
                     self._duplicate(node, key_node, name, path)
                     continue
                 mapping[name] = self.build(value_node, (*path, name), key_node.start_mark)
-            else:
-                return mapping
-        # Merge keys, sets, ordered maps...: PyYAML's safe constructor knows them.
-        value = self.loader.construct_object(node, deep=True)
-        self._built[id(node)] = value
-        return value
+            self._size[id(node)] = self.nodes - before
+            return mapping
+        raise self._refuse(node, "yaml-tag", f"YAML tag '{node.tag}' is not allowed")
 
     def _duplicate(self, node: yaml.MappingNode, key_node: yaml.Node, name: Any,
                    path: FieldPath) -> None:
@@ -259,7 +348,9 @@ class _Builder:
         ))
 
     def _key(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _PLAIN_TAGS:
+            raise self._refuse(node, "yaml-key", "mapping keys must be plain text or numbers")
+        if node.tag == _STR_TAG:
             return node.value
         key = self.loader.construct_object(node, deep=True)
         try:

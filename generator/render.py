@@ -169,11 +169,20 @@ def render(
     assessments: Mapping[str, Assessment],
     graph: Graph,
     config: SiteConfig,
+    *,
+    refused: frozenset[str] = frozenset(),
 ) -> tuple[Output, ...]:
-    """Render every page and data file of the site's docs folder, sorted by path."""
+    """Render every page and data file of the site's docs folder, sorted by path.
+
+    Patterns in `refused` (keys) get their page without their body: it held markup that is
+    not allowed (a build with --keep-going reports it and publishes the rest).
+    """
     slugs = facet_slugs(library)
     outputs = [
-        *(_pattern_page(p, library, assessments, graph, config, slugs) for p in library.patterns),
+        *(
+            _pattern_page(p, library, assessments, graph, config, slugs, p.key in refused)
+            for p in library.patterns
+        ),
         *_browse_pages(library, assessments, slugs),
         _home_page(library, assessments, graph, config),
         Output("search.md", _env().get_template("search.md.j2").render(base="../")),
@@ -193,6 +202,7 @@ def _pattern_page(
     graph: Graph,
     config: SiteConfig,
     slugs: FacetSlugs,
+    refused: bool,
 ) -> Output:
     path = f"patterns/{pattern.key}.md"
     assessment = assessments.get(pattern.key)
@@ -202,6 +212,8 @@ def _pattern_page(
         heading=not in_body,  # in the body, the "7 Pillars Assessment" section heads it
     )
     body, table_in_body = _body_with_scorecard(pattern, scorecard)
+    if refused:
+        body, table_in_body = REFUSED_BODY, False
     badges = []
     for facet in FACETS:
         if facet.key not in ("domain", "universality", "status", "category"):
@@ -416,6 +428,11 @@ def _home_page(
 
 
 NEUTRAL_SCORE = 3
+REFUSED_BODY = (
+    '<p class="pl-refused"><strong>This pattern\'s text is not published:</strong> it contains '
+    "markup that is not allowed (scripts, event handlers or unsafe links). The build report "
+    "says where.</p>"
+)
 
 
 def _calculator_page() -> Output:

@@ -19,6 +19,7 @@ from generator.link import link
 from generator.load import display_path, load_pattern, pattern_files
 from generator.model import INVERSE, FieldPath, Graph, Library, Pattern, Problem, format_field
 from generator.parallel import parallel_map
+from generator.sanitize import scan as scan_body
 from generator.score import SCHEMA_DIR, assess
 from generator.suggest import did_you_mean
 
@@ -152,6 +153,11 @@ def check_pattern(pattern: Pattern) -> list[Problem]:
     problems.extend(_date_problems(pattern))
     problems.extend(assess(pattern)[1])
     problems.extend(_section_problems(pattern))
+    problems.extend(
+        Problem(pattern.path, pattern.body_line + f.line - 1, f.col, f.rule, "error", "body",
+                f.message)
+        for f in scan_body(pattern.body)
+    )
     return problems
 
 

@@ -50,13 +50,13 @@ def test_duplicate_keys_are_caught_in_nested_mappings() -> None:
     assert problems == ["6:3 duplicate-key"]
 
 
-def test_merge_keys_and_anchors_still_work() -> None:
-    text = HEAD + "base: &b {x: 1}\nmore:\n  <<: *b\n  y: 2\nagain: *b\n---\n"
-    pattern, problems = parse(text)
+def test_anchors_work_and_merge_keys_are_refused() -> None:
+    pattern, problems = parse(HEAD + "base: &b {x: 1}\nagain: *b\n---\n")
     assert pattern is not None
     assert problems == []
-    assert pattern.meta["more"] == {"x": 1, "y": 2}
     assert pattern.meta["again"] == {"x": 1}
+    text = HEAD + "base: &b {x: 1}\nmore:\n  <<: *b\n  y: 2\n---\n"
+    assert parse(text) == (None, ["6:3 yaml-merge"])
 
 
 def test_crlf_and_bom_are_read_like_lf() -> None:
