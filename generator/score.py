@@ -143,7 +143,8 @@ _MARKUP = re.compile(r"^[*_`]+|[*_`]+$")
 
 
 def _plain(cell: str) -> str:
-    return _MARKUP.sub("", cell).strip()
+    # `\|` is how a Markdown table cell holds a pipe; the rationale is the text, without it.
+    return _MARKUP.sub("", cell).strip().replace("\\|", "|")
 
 
 def _from_table(pattern: Pattern, problems: list[Problem]) -> Assessment | None:

@@ -1,14 +1,24 @@
-"""Shared fixtures: small pattern libraries written into tmp_path, and the CLI runner."""
+"""Shared fixtures: small pattern libraries written into tmp_path, the CLI runner, and for the
+browser tests the starter library's site (built once per session), its server and Chromium.
+
+test_site.py defines a module fixture `starter` of its own (a built library), which takes
+precedence there over the `starter` library below.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from playwright.sync_api import Browser, Page, sync_playwright
 
+from generator.build import build
 from generator.cli import main
+from generator.load import load_library
+from generator.model import Library
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, new_page, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -60,3 +70,48 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
         return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
     return run
+
+
+# --- the browser tests: one site build, one server and one Chromium per session ---------------
+
+
+@pytest.fixture(scope="session")
+def starter() -> Library:
+    """Load the starter library in patterns/, as the site is built from it."""
+    return load_library([ROOT / "patterns"], root=ROOT)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the starter library's site once, into a temporary folder."""
+    return build(ROOT, site_dir=tmp_path_factory.mktemp("browser") / "site").site
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """Serve the built site on 127.0.0.1 and return its root URL (with a trailing slash)."""
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Start Debian's headless Chromium; fail (never skip) when it is not installed."""
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"{CHROMIUM} not found: run `make test` (it installs Debian's chromium) or "
+            "`apt-get install chromium`; set PATTERNLIB_NO_BROWSER=1 to leave these tests out",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """Open a fresh page for one test."""
+    page = new_page(browser)
+    yield page
+    page.context.close()

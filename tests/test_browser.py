@@ -1,123 +1,34 @@
 """End to end: the built starter library in headless Chromium, used the way a person would.
 
-The site is built once per session into a temporary folder and served on 127.0.0.1. Chromium
-is Debian's (`make test` installs it when missing); without it these tests fail rather than
-skip, unless PATTERNLIB_NO_BROWSER=1 says to leave the browser out on purpose. Set
-PATTERNLIB_SCREENSHOTS=<folder> to save full-page screenshots of what the tests see.
+The site is built once per session into a temporary folder and served on 127.0.0.1 (fixtures
+in conftest.py, helpers in tests/browser.py). Chromium is Debian's (`make test` installs it
+when missing); without it these tests fail rather than skip, unless PATTERNLIB_NO_BROWSER=1
+says to leave the browser out on purpose. Set PATTERNLIB_SCREENSHOTS=<folder> to save
+full-page screenshots of what the tests see.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from generator.build import build
-from generator.load import load_library
 from generator.model import Library
 from generator.score import score
+from tests.browser import BROWSER_TESTS, new_page, screenshot
 from tests.conftest import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
 PILLARS = ("purpose", "governance", "culture", "incentives", "knowledge", "technology",
            "resilience")
 # A word found in customer-success-architect.md's indexed text and in no other pattern;
 # test_search checks that this is still so before relying on it.
 SEARCH_WORD = "monopolizing"
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("PATTERNLIB_NO_BROWSER") == "1",
-    reason="PATTERNLIB_NO_BROWSER=1: browser tests left out on purpose",
-)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files without logging every request to stderr."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def starter() -> Library:
-    """Load the starter library in patterns/, as the site is built from it."""
-    return load_library([ROOT / "patterns"], root=ROOT)
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the starter library's site once, into a temporary folder."""
-    return build(ROOT, site_dir=tmp_path_factory.mktemp("browser") / "site").site
-
-
-@pytest.fixture(scope="session")
-def base_url(site: Path) -> Iterator[str]:
-    """Serve the built site on 127.0.0.1 and return its root URL (with a trailing slash)."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Start Debian's headless Chromium; fail (never skip) when it is not installed."""
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"{CHROMIUM} not found: run `make test` (it installs Debian's chromium) or "
-            "`apt-get install chromium`; set PATTERNLIB_NO_BROWSER=1 to leave these tests out",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def new_page(browser: Browser) -> Page:
-    """Open a page in a context of its own: no shared cache, cookies or storage."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    # The site is local and small: anything slower than this is a hang, not a slow network.
-    context.set_default_timeout(5_000)
-    return context.new_page()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """Open a fresh page for one test."""
-    page = new_page(browser)
-    yield page
-    page.context.close()
-
-
-def screenshot(page: Page, name: str) -> None:
-    """Save a full-page screenshot to $PATTERNLIB_SCREENSHOTS, when it is set."""
-    folder = os.environ.get("PATTERNLIB_SCREENSHOTS")
-    if not folder:
-        return
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+pytestmark = BROWSER_TESTS
 
 
 def _title(library: Library, key: str) -> str:

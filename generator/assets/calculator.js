@@ -21,6 +21,7 @@
 
   function readUrl(rubric) {
     var params = new URLSearchParams(window.location.search);
+    var low = rubric.scale.min, high = rubric.scale.max;
     var scores = {}, problems = [], given = 0;
     rubric.pillars.forEach(function (p) {
       var raw = params.get(p.key);
@@ -28,11 +29,13 @@
         problems.push(p.name + " (missing)");
       } else {
         given += 1;
-        if (/^[1-5]$/.test(raw.trim())) {
-          scores[p.key] = parseInt(raw, 10);
+        var value = /^\s*\d+\s*$/.test(raw) ? parseInt(raw, 10) : NaN;
+        if (value >= low && value <= high) {
+          scores[p.key] = value;
           return;
         }
-        problems.push(p.name + " ('" + raw + "' is not a whole number from 1 to 5)");
+        problems.push(p.name + " ('" + raw + "' is not a whole number from " + low + " to " +
+          high + ")");
       }
       scores[p.key] = NEUTRAL;
     });
@@ -90,12 +93,18 @@
     });
   };
 
+  /* Write only what changed: the figures sit in an aria-live region, and rewriting the same
+     text would have screen readers announce it again. */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
   Calculator.prototype.update = function (writeUrl) {
     var scores = this.values();
     var overall = overallOf(scores), alignment = alignmentOf(scores);
-    this.root.querySelector("[data-testid=overall]").textContent = overall.toFixed(1);
-    this.root.querySelector("[data-testid=alignment]").textContent =
-      alignment + " · " + this.levels[alignment];
+    setText(this.root.querySelector("[data-testid=overall]"), overall.toFixed(1));
+    setText(this.root.querySelector("[data-testid=alignment]"),
+      alignment + " · " + this.levels[alignment]);
     if (writeUrl) {
       var params = new URLSearchParams();
       this.rubric.pillars.forEach(function (p, i) { params.set(p.key, String(scores[i])); });
@@ -110,7 +119,8 @@
     var chart = this.root.querySelector("#pl-radar");
     var title = chart.querySelector("title");
     while (chart.lastChild && chart.lastChild !== title) chart.removeChild(chart.lastChild);
-    var cx = 200, cy = 175, radius = 115, n = this.rubric.pillars.length;
+    // The viewBox (460 x 340) leaves room for the longest label on either side.
+    var cx = 230, cy = 172, radius = 112, n = this.rubric.pillars.length;
     function point(i, value) {
       var angle = -Math.PI / 2 + (2 * Math.PI * i) / n;
       var r = (radius * value) / 5;
@@ -144,10 +154,25 @@
       (this.overlay ? "; compared with " + this.overlay.title : ""));
   };
 
-  function yamlString(text) { return JSON.stringify(text); }
-  function cell(text) { return text.replace(/\|/g, "\\|"); }
+  /* A JSON string is a YAML double-quoted scalar, once the characters YAML will not take
+     as they are (DEL, C1 controls, NEL, U+FFFE/FFFF) are escaped too. */
+  function yamlString(text) {
+    return JSON.stringify(text).replace(/[\u007f-\u009f\ufffe\uffff]/g, function (c) {
+      return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+    });
+  }
+  /* A pipe ends a table cell unless escaped; a backslash right before it would escape the
+     escape, so double those too (`a\|b` -> `a\\\|b`). */
+  function cell(text) {
+    return text.replace(/(\\*)\|/g, function (_, slashes) { return slashes + slashes + "\\|"; });
+  }
 
   Calculator.prototype.writeExports = function (scores, overall, alignment) {
+    if (scores === undefined) {
+      scores = this.values();
+      overall = overallOf(scores);
+      alignment = alignmentOf(scores);
+    }
     var why = this.rationales();
     var pillars = this.rubric.pillars;
     var yaml = ["pillars:"];
@@ -244,6 +269,9 @@
       var list = self.root.querySelector("#pl-overlay-list");
       self.profiles.forEach(function (p) { list.appendChild(el("option", { value: p.title })); });
       self.update(false);
+      // A name typed while the profiles were loading.
+      var typed = self.root.querySelector("#pl-overlay").value;
+      if (typed) self.pickOverlay(typed);
     }).catch(function (err) {
       self.root.querySelector("#pl-recs").textContent =
         "The library's profiles could not be loaded (" + err.message + ").";
@@ -267,8 +295,9 @@
     var self = this;
     var form = this.root.querySelector("#pl-calc-form");
     form.addEventListener("change", function () { self.update(true); });
+    // A rationale changes only the exports: the figures, chart and recommendations stay.
     form.addEventListener("input", function (e) {
-      if (e.target.tagName === "TEXTAREA") self.update(false);
+      if (e.target.tagName === "TEXTAREA") self.writeExports();
     });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     this.root.querySelector("#pl-overlay").addEventListener("input", function (e) {
@@ -305,19 +334,24 @@
     var root = document.getElementById("pl-calculator");
     if (!root || root.dataset.ready) return;
     root.dataset.ready = "1";
-    fetch(root.dataset.api + "pillars.json").then(function (r) { return r.json(); })
-      .then(function (rubric) {
-        var calc = new Calculator(root, rubric);
-        var state = readUrl(rubric);
-        calc.set(state.scores);
-        var notice = root.querySelector("#pl-calc-notice");
-        notice.textContent = state.notice;
-        notice.hidden = !state.notice;
-        calc.bind();
-        calc.update(false);
-        root.dataset.state = "ready";
-        window.setTimeout(function () { calc.loadProfiles(); }, 0);
-      });
+    var notice = root.querySelector("#pl-calc-notice");
+    fetch(root.dataset.api + "pillars.json").then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (rubric) {
+      var calc = new Calculator(root, rubric);
+      var state = readUrl(rubric);
+      calc.set(state.scores);
+      notice.textContent = state.notice;
+      notice.hidden = !state.notice;
+      calc.bind();
+      calc.update(false);
+      root.dataset.state = "ready";
+      window.setTimeout(function () { calc.loadProfiles(); }, 0);
+    }).catch(function (err) {
+      notice.textContent = "The calculator could not start (" + err.message + ").";
+      notice.hidden = false;
+    });
   }
 
   if (typeof document$ !== "undefined") {
