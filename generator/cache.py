@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.model import Pattern, Position, Problem
+from generator.score import SCHEMA_DIR
 
 PACKAGE = Path(__file__).resolve().parent
-SCHEMA_DIR = PACKAGE.parent / "schema"
 
 Result = tuple[Pattern | None, list[Problem]]
 RACY_NS = 2_000_000_000

@@ -9,6 +9,8 @@ import click
 
 from generator import __version__
 from generator.cache import default_folder
+from generator.changed import validate_changed
+from generator.new import CATEGORIES, new_pattern
 from generator.parallel import default_jobs
 from generator.report import FORMATS, render
 from generator.validate import validate_files
@@ -27,6 +29,23 @@ def main() -> None:
     type=click.Path(exists=True, path_type=Path),
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--changed-only",
+    is_flag=True,
+    help="Check only PATHS (changed files; others are ignored), their links and duplicates "
+    "resolved against the whole library.",
+)
+@click.option(
+    "--library",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The library PATHS belong to, for --changed-only [patterns/]; implies --changed-only.",
+)
+@click.option(
+    "--since",
+    metavar="REF",
+    help="Also check the library's files changed since git REF (from its merge base with "
+    "HEAD, uncommitted and new files included); implies --changed-only.",
+)
 @click.option(
     "--jobs",
     "-j",
@@ -48,28 +67,88 @@ def main() -> None:
     help="text for people, github for CI annotations, json for tools.",
 )
 def validate(
-    paths: tuple[Path, ...], strict: bool, jobs: int, no_cache: bool, fmt: str
+    paths: tuple[Path, ...],
+    strict: bool,
+    changed_only: bool,
+    library: Path | None,
+    since: str | None,
+    jobs: int,
+    no_cache: bool,
+    fmt: str,
 ) -> None:
     """Check pattern files and report every problem with PATH:LINE:COL.
 
-    PATHS are pattern files or folders of them (default: patterns/). Exits 0 when there is
-    no error, 1 when there is one (or a warning, with --strict), 2 on a usage error.
+    PATHS are pattern files or folders of them (default: patterns/). With --changed-only
+    (or --library, or --since) only PATHS are checked, and only their problems reported, but
+    links, ids, slugs and near-duplicates are checked against the whole library: a pull
+    request's patterns are checked in well under a second. Exits 0 when there is no error,
+    1 when there is one (or a warning, with --strict), 2 on a usage error.
 
-    Example: patternlib validate patterns/ --format github
+    Example: patternlib validate --changed-only patterns/new-pattern.md --format github
     """
-    if not paths:
-        default = Path("patterns")
-        if not default.is_dir():
+    default = Path("patterns")
+    if changed_only or library is not None or since is not None:
+        if library is None and not default.is_dir():
+            raise click.UsageError("no --library given and there is no patterns/ folder here")
+        count, problems = validate_changed([library or default], paths, since=since)
+    else:
+        if not paths and not default.is_dir():
             raise click.UsageError("no PATHS given and there is no patterns/ folder here")
-        paths = (default,)
-    count, problems = validate_files(
-        paths, jobs=jobs or default_jobs(), cache_dir=None if no_cache else default_folder()
-    )
+        count, problems = validate_files(
+            paths or (default,), jobs=jobs or default_jobs(),
+            cache_dir=None if no_cache else default_folder(),
+        )
     click.echo(render(problems, count, fmt))
     failing = {"error", "warning"} if strict else {"error"}
     if any(p.severity in failing for p in problems):
         raise SystemExit(1)
 
+
+
+@main.command()
+@click.argument("title")
+@click.option(
+    "--library",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("patterns"),
+    show_default=True,
+    help="The folder of patterns to add it to.",
+)
+@click.option("--domain", help="classification.domain, in kebab-case [general].")
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    type=click.Choice(CATEGORIES),
+    help="classification.category (repeat for several) [pattern].",
+)
+@click.option("--slug", help="The file and URL name [from the title].")
+@click.option("--author", help="The contributor named in the file [git's user.name].")
+def new(
+    title: str,
+    library: Path,
+    domain: str | None,
+    categories: tuple[str, ...],
+    slug: str | None,
+    author: str | None,
+) -> None:
+    """Create patterns/<slug>.md for a new pattern, ready to fill in.
+
+    The file has a fresh id, today's dates, every required field, the recommended sections
+    and an empty 7 Pillars table; it is validated against the library at once, so what is
+    left to do shows as warnings. An existing file is never overwritten, and a slug or id
+    another pattern uses is refused.
+
+    Example: patternlib new "Community Supported Agriculture" --domain food --category practice
+    """
+    path, problems = new_pattern(
+        title, folder=library, domain=domain, categories=categories, slug=slug, author=author
+    )
+    click.echo(f"created {path}")
+    click.echo(render(problems, 1, "text"))
+    click.echo(f"next: fill it in, then run: patternlib validate --changed-only {path}")
+    if any(p.severity == "error" for p in problems):
+        raise SystemExit(1)
 
 @main.command()
 @click.option(
@@ -125,3 +204,49 @@ def serve(root: Path, port: int, host: str) -> None:
     from generator.serve import serve as run_serve
 
     run_serve(root, host=host, port=port)
+
+
+@main.command("import")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--into",
+    metavar="DIR",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the converted patterns to (created if missing).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist in DIR.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Processes to convert files with (0: one per core).",
+)
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the report, every mapped and kept field included, as JSON to this file.",
+)
+def import_command(
+    src: Path, into: Path, force: bool, jobs: int, report_file: Path | None
+) -> None:
+    """Convert a folder of Commons OS pattern files into this library's format.
+
+    SRC is a folder of pattern files in either Commons OS layout (v1 or nested), or a
+    repository with them in _patterns/. Fields with no place in this format are kept under
+    x_import. The report gives a line per file, then every problem with PATH:LINE:COL. Files
+    already in DIR are never overwritten without --force. Exits 1 when a file could not be
+    read (it is not written); run `patternlib validate DIR` next.
+
+    Example: patternlib import ../patterns/_patterns --into patterns/
+    """
+    from generator.importer import import_library, render_report, report_json
+
+    report = import_library(src, into, force=force, jobs=jobs or default_jobs())
+    click.echo(render_report(report))
+    if report_file is not None:
+        report_file.write_text(report_json(report), encoding="utf-8")
+    if report.unreadable:
+        raise SystemExit(1)

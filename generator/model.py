@@ -18,8 +18,9 @@ RELATIONSHIPS: tuple[str, ...] = (
     "requires",
     "related",
 )
-# What rules across files read of a pattern: its identity and its links.
-OUTLINE_KEYS = frozenset({"id", "slug", "title", *RELATIONSHIPS})
+# What rules across files read of a pattern: its identity, its links and, for near-duplicate
+# detection, its names and summary.
+OUTLINE_KEYS = frozenset({"id", "slug", "title", "aliases", "summary", *RELATIONSHIPS})
 # Each relationship's inverse: what the target pattern should say back.
 INVERSE: Mapping[str, str] = {
     "generalizes_from": "specializes_to",

@@ -422,9 +422,15 @@ def _home_page(
     }
     text = _env().get_template("home.md.j2").render(
         site_name=config.site_name, counts=counts, facets=facets, levels=levels, base="",
-        repo_url=config.repo_url or "",
+        repo_url=(config.repo_url or "").rstrip("/"), branch=_branch(config),
     )
     return Output("index.md", text)
+
+
+def _branch(config: SiteConfig) -> str:
+    """Return the branch edit_uri names (`edit/<branch>/...` or `blob/<branch>/...`), or main."""
+    match = re.match(r"/?(?:edit|blob|tree)/([^/]+)/", config.edit_uri or "")
+    return match.group(1) if match else "main"
 
 
 NEUTRAL_SCORE = 3

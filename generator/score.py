@@ -12,10 +12,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.model import Assessment, Library, Pattern, PillarScore, Problem
+from generator.model import Assessment, Library, Pattern, PillarScore, PillarTable, Problem
 from generator.suggest import did_you_mean
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+# An installed package holds the schema as generator/schema; a source checkout as schema/.
+_PACKAGE = Path(__file__).resolve().parent
+SCHEMA_DIR = _PACKAGE / "schema" if (_PACKAGE / "schema").is_dir() else _PACKAGE.parent / "schema"
 PILLARS_FILE = SCHEMA_DIR / "pillars.json"
 
 
@@ -88,8 +90,15 @@ def assess(pattern: Pattern) -> tuple[Assessment | None, list[Problem]]:
                 f"at line {pattern.table.line}; keep one",
             ))
         assessment = _from_block(block)
-    elif pattern.table is not None:
+    elif pattern.table is not None and not _unscored(pattern.table):
         assessment = _from_table(pattern, problems)
+    elif pattern.table is not None:
+        problems.append(Problem(
+            pattern.path, pattern.table.line, 1, "not-assessed", "warning", "",
+            "not yet assessed: the 7 Pillars Assessment table has no scores yet; score each "
+            "pillar and say why",
+        ))
+        return None, problems
     else:
         problems.append(Problem(
             pattern.path, pattern.content_line, 1, "not-assessed", "warning", "",
@@ -145,6 +154,12 @@ _MARKUP = re.compile(r"^[*_`]+|[*_`]+$")
 def _plain(cell: str) -> str:
     # `\|` is how a Markdown table cell holds a pipe; the rationale is the text, without it.
     return _MARKUP.sub("", cell).strip().replace("\\|", "|")
+
+
+def _unscored(table: PillarTable) -> bool:
+    """Tell whether a table is still a blank template: rows, but not one cell filled in."""
+    cells = [cell for row in table.rows for cell in row.cells[1:]]
+    return bool(table.rows) and not any(_plain(cell) for cell in cells)
 
 
 def _from_table(pattern: Pattern, problems: list[Problem]) -> Assessment | None:

@@ -15,6 +15,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from generator.cache import ResultCache
+from generator.duplicates import near_duplicates
 from generator.link import link
 from generator.load import display_path, load_pattern, pattern_files
 from generator.model import INVERSE, FieldPath, Graph, Library, Pattern, Problem, format_field
@@ -92,6 +93,7 @@ def validate(library: Library) -> tuple[Problem, ...]:
     for pattern in library.patterns:
         problems.extend(check_pattern(pattern))
     problems.extend(cross_check(library))
+    problems.extend(near_duplicates(library))
     return tuple(sorted(problems))
 
 
@@ -124,6 +126,7 @@ def validate_files(
     )
     problems = [problem for _, found in results for problem in found]
     problems.extend(cross_check(library))
+    problems.extend(near_duplicates(library))
     return len(files), tuple(sorted(problems))
 
 

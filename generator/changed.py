@@ -1,0 +1,367 @@
+"""Validate changed files only, with their links still checked against the whole library.
+
+A pull request that touches one pattern should be checked in a fraction of a second, even in a
+library of thousands. The changed files get every check; the rest of the library is read only
+as far as rules across files need it (ids, slugs, titles, aliases, summaries, relationships),
+with a quick scan of each front matter's top-level entries for those keys instead of a full
+YAML parse. The scan gives up on anything unusual (tags, anchors, quoted text running over
+several lines, odd file names, ...), and then the file is loaded in full. Files whose identity
+matters to a changed file (link targets, files sharing its id or slug, near-duplicates) are
+always loaded in full, so a target whose YAML is broken counts as missing, as in a full run.
+
+The problems reported are exactly those a full validate reports located in the changed files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from generator.duplicates import near_duplicates
+from generator.link import resolver
+from generator.load import (
+    FM_START_LINE,
+    MAX_FILE_BYTES,
+    RESERVED_NAMES,
+    SAFE_NAME,
+    PatternLoader,
+    display_path,
+    load_pattern,
+    pattern_files,
+)
+from generator.model import OUTLINE_KEYS, RELATIONSHIPS, Library, Pattern, Problem
+from generator.validate import check_pattern, cross_check
+
+# What rules across files read of a pattern that is not itself checked: its outline.
+SCANNED_KEYS = OUTLINE_KEYS
+HEAD_BYTES = 16 * 1024  # most front matters fit; longer ones are read whole
+_CLOSING = re.compile(rb"\n(?:---|\.\.\.)[ \t]*(?=\n|$)")
+# Anchors, aliases and tags: left to the full loader, which budgets and refuses them.
+_NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,])[&*!]\S")
+_QUOTED = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')"""
+# Quoted text, or a list or mapping without nesting, that ends on its line.
+_ONE_LINE = re.compile(
+    rf"""(?:{_QUOTED}|\[(?:[^\[\]{{}}"'#]|{_QUOTED})*\]|\{{(?:[^\[\]{{}}"'#]|{_QUOTED})*\}})"""
+    r"[ \t]*(?:#.*)?"
+)
+
+
+class GitError(click.UsageError):
+    """`--since` could not ask git which files changed."""
+
+
+def validate_changed(
+    library: Sequence[Path], changed: Iterable[Path], *, since: str | None = None
+) -> tuple[int, tuple[Problem, ...]]:
+    """Check the `changed` pattern files (and those changed since git `since`) against `library`.
+
+    Returns (changed files checked, problems located in them): the full checks on each changed
+    file, plus links, duplicate ids and slugs, missing inverses and near-duplicates resolved
+    against the whole library.
+    """
+    wanted = [f for f in pattern_files(changed) if f.suffix == ".md"]
+    if since is not None:
+        wanted.extend(_changed_since(since, library))
+    mine: dict[str, Path] = {}
+    for file in wanted:
+        mine.setdefault(_absolute(file), file)
+    problems: list[Problem] = []
+    full: dict[str, Pattern | None] = {}
+    for real, file in mine.items():
+        pattern, found = load_pattern(file, display=display_path(file))
+        problems.extend(found)
+        if pattern is not None:
+            problems.extend(check_pattern(pattern))
+            full[real] = pattern.outline()
+        else:
+            full[real] = None
+    others = {_absolute(f): f for f in pattern_files(library)}
+    for real in mine:
+        others.pop(real, None)
+    scanned = {real: _scan(file) for real, file in others.items()}
+    shown = {display_path(file) for file in mine.values()}
+    while True:
+        library_now = _library({**scanned, **full}, len(mine) + len(others))
+        nearby = near_duplicates(library_now, among=shown)
+        involved = _involved(library_now, shown) | {p.path for p in nearby}
+        unread = [real for real, file in others.items()
+                  if real not in full and display_path(file) in involved]
+        for real in unread:
+            full[real] = _outline(others[real])
+        # A file the scan read right loads to the same outline: only a file that does not
+        # load at all (broken YAML elsewhere in it) changes what links resolve to.
+        if all(_same(scanned[real], full[real]) for real in unread):
+            break
+    # Links between unchanged files cannot put a problem in a changed one: leave them out, so
+    # the library's other dangling links are not looked up (with did-you-mean) for nothing.
+    keep = shown | involved
+    problems.extend(cross_check(replace(library_now, patterns=tuple(
+        p if p.path in keep else _identity(p) for p in library_now.patterns
+    ))))
+    problems.extend(nearby)
+    return len(mine), tuple(sorted(p for p in problems if p.path in shown))
+
+
+def _absolute(file: Path) -> str:
+    # Not resolve(), a system call per folder in the path: this runs for every library file.
+    return os.path.abspath(file)  # noqa: PTH100
+
+
+def _identity(pattern: Pattern) -> Pattern:
+    return replace(pattern, meta={k: v for k, v in pattern.meta.items() if k in ("id", "slug")})
+
+
+def _same(scanned: Pattern | None, loaded: Pattern | None) -> bool:
+    if scanned is None or loaded is None:
+        return scanned is loaded
+    return dict(scanned.meta) == dict(loaded.meta)
+
+
+def _library(outlines: dict[str, Pattern | None], files: int) -> Library:
+    patterns = sorted(
+        (p for p in outlines.values() if p is not None), key=lambda p: (p.key, p.path)
+    )
+    return Library(patterns=tuple(patterns), files=files)
+
+
+def _involved(library: Library, shown: set[str]) -> set[str]:
+    """Return the paths of the patterns that share an id or slug with, or are linked from, one
+    of the changed patterns (`shown`)."""
+    index = resolver(library)
+    by_key = library.by_key
+    mine = [p for p in library.patterns if p.path in shown]
+    out: set[str] = set()
+    names = {name for p in mine for name in (p.id, p.meta.get("slug")) if isinstance(name, str)}
+    for pattern in library.patterns:
+        if pattern.id in names or pattern.meta.get("slug") in names:
+            out.add(pattern.path)
+    for pattern in mine:
+        for kind in RELATIONSHIPS:
+            targets = pattern.meta.get(kind)
+            for target in targets if isinstance(targets, list) else ():
+                key = index.get(target) if isinstance(target, str) else None
+                if key is not None:
+                    out.add(by_key[key].path)
+    return out
+
+
+def _outline(file: Path) -> Pattern | None:
+    pattern, _ = load_pattern(file, display=display_path(file))
+    return pattern.outline() if pattern is not None else None
+
+
+def _scan(file: Path) -> Pattern | None:
+    """Read the outline keys from the top of a front matter, or load the file in full."""
+    found = _quick_outline(file)
+    return found if found is not None else _outline(file)
+
+
+def _quick_outline(file: Path) -> Pattern | None:
+    """Return the outline from a scan of the top-level entries, or None to load in full."""
+    name = str(file)
+    key = file.stem
+    if not SAFE_NAME.fullmatch(key) or key.upper() in RESERVED_NAMES:
+        return None
+    # os rather than pathlib: this runs for every file of the library, and counts.
+    try:
+        info = os.lstat(name)
+        if stat.S_ISLNK(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        with open(name, "rb") as handle:  # noqa: PTH123
+            head = handle.read(HEAD_BYTES)
+            whole = len(head) < HEAD_BYTES
+            text = _front_matter(head, whole)
+            if text is None and not whole:
+                head += handle.read()
+                text = _front_matter(head, True)
+    except OSError:
+        return None
+    if text is None:
+        return None
+    meta = _scan_entries(text)
+    if meta is None:
+        return None
+    body_line = FM_START_LINE + text.count("\n") + 1
+    return Pattern(path=display_path(file), key=key, meta=meta, body="",
+                   body_line=body_line, positions={})
+
+
+def _front_matter(head: bytes, whole: bool) -> str | None:
+    """Return the front matter's text (between the `---` lines), as the loader splits it."""
+    data = head.removeprefix(b"\xef\xbb\xbf")
+    if b"\r" in data:
+        return None
+    first_end = data.find(b"\n")
+    if first_end < 0 or data[:first_end].rstrip() != b"---":
+        return None
+    closing = _CLOSING.search(data, first_end)
+    if closing is None or (closing.end() == len(data) and not whole):
+        return None
+    try:
+        return data[first_end + 1 : closing.start() + 1].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _scan_entries(text: str) -> dict[str, Any] | None:
+    """Parse only the SCANNED_KEYS entries of a front matter; None when unsure."""
+    doc = "\n" + text
+    entries = list(_TOP_ENTRY.finditer(doc))
+    keys = [m.group(1) for m in entries]
+    if not entries or None in keys or len(set(keys)) != len(keys):
+        return None  # a quoted key, a flow mapping, a tab, a duplicate key...
+    if any(line.strip() and not line.startswith("#")
+           for line in doc[: entries[0].start()].split("\n")):
+        return None  # it begins indented or with a list
+    ends = [m.start() for m in entries[1:]] + [len(doc)]
+    meta: dict[str, Any] = {}
+    for match, end in zip(entries, ends, strict=True):
+        key, opener = match.group(1), match.group(2)
+        if key in SCANNED_KEYS:
+            value = _simple_value(doc[match.end(1) + 1 : end])
+            if value is _UNSURE:
+                value = _yaml_value(doc[match.start() + 1 : end])
+            if value is _UNSURE:
+                return None
+            meta[key] = value
+        elif (opener in _OPENERS or (not opener and _opens(doc, match.end(), end))) \
+                and _may_run_over(doc[match.end(1) + 1 : end]) \
+                and not _parses(doc[match.start() + 1 : end]):
+            return None
+    return meta
+
+
+_UNSURE: Any = object()
+_FIRST = re.compile(r"\s*(\S?)")
+# A line that starts a top-level entry: its key (None if it is not a plain key) and the first
+# character of its value. A literal newline first lets the engine skip ahead fast.
+_TOP_ENTRY = re.compile(
+    r"\n(?:([A-Za-z_][A-Za-z0-9_-]*):(?=[ \t\n])[ \t]*([^\n]?)|(?=[^ #\n-]|-[^ \n]))"
+)
+_OPENERS = frozenset({"\"", "'", "[", "{", "#"})
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _.,()&/+-]*")
+_NOT_TEXT = frozenset({"true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"})
+_ITEM = re.compile(r"([ \t]*)-[ \t]+(.*?)[ \t]*")
+
+
+def _plain(text: str) -> Any:
+    """Return a one-line scalar written plainly or double-quoted without escapes."""
+    if len(text) >= 2 and text[0] == text[-1] == '"' and '"' not in text[1:-1] \
+            and "\\" not in text:
+        return text[1:-1]
+    if _PLAIN.fullmatch(text) and ": " not in text and text not in _NOT_TEXT \
+            and not text.endswith(" "):
+        return text
+    return _UNSURE
+
+
+def _simple_value(rest: str) -> Any:
+    """Read the common shapes without YAML: a word or line of text, [a, b], a list of items."""
+    lines = rest.split("\n")
+    first = lines[0].strip()
+    tail = lines[1:]
+    while tail and (not tail[-1].strip() or tail[-1].startswith("#")):
+        tail.pop()  # blank lines and comments before the next key
+    if any(not line.strip() for line in tail):
+        return _UNSURE
+    if not tail:
+        if first == "[]":
+            return []
+        if first.startswith("[") and first.endswith("]"):
+            items = [_plain(item.strip()) for item in first[1:-1].split(",")]
+            return _UNSURE if any(item is _UNSURE for item in items) else items
+        return _plain(first) if first else _UNSURE
+    if first:
+        return _folded(first, tail)
+    matches = [_ITEM.fullmatch(line) for line in tail]
+    indents = {m.group(1) for m in matches if m is not None}
+    if None in matches or len(indents) != 1:
+        return _UNSURE
+    items = [_plain(m.group(2)) for m in matches if m is not None]
+    return _UNSURE if any(item is _UNSURE for item in items) else items
+
+
+def _folded(indicator: str, lines: list[str]) -> Any:
+    """Return a `>-` or `>` block of evenly indented lines, folded into one line."""
+    if indicator not in (">-", ">"):
+        return _UNSURE
+    indent = len(lines[0]) - len(lines[0].lstrip(" "))
+    if not indent or any(
+        len(line) - len(line.lstrip(" ")) != indent or line != line.rstrip() or "\t" in line
+        for line in lines
+    ):
+        return _UNSURE
+    folded = " ".join(line[indent:] for line in lines)
+    return folded if indicator == ">-" else folded + "\n"
+
+
+def _yaml_value(entry: str) -> Any:
+    """Load one entry with the library's YAML loader (no anchors, aliases or tags)."""
+    if _NODE_PROPERTY.search(entry):
+        return _UNSURE
+    try:
+        data = yaml.load(entry, Loader=PatternLoader)  # a safe loader
+    except yaml.YAMLError:
+        return _UNSURE
+    return next(iter(data.values())) if isinstance(data, dict) and len(data) == 1 else _UNSURE
+
+
+def _opens(text: str, start: int, end: int) -> bool:
+    """Tell whether the value at `start` begins with a quote or a bracket."""
+    first = _FIRST.match(text, start, end)
+    return first is not None and first.group(1) in _OPENERS
+
+
+def _may_run_over(rest: str) -> bool:
+    """Tell whether quoted text or a flow collection may run over lines that look like keys."""
+    value = rest.strip()
+    if value[:1] not in _OPENERS:
+        return False
+    return "\n" in value or not _ONE_LINE.fullmatch(value)
+
+
+def _parses(text: str) -> bool:
+    try:
+        yaml.compose(text, Loader=PatternLoader)
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _changed_since(ref: str, library: Sequence[Path]) -> list[Path]:
+    """Return the library's pattern files changed since `ref`'s merge base, uncommitted included."""
+    top = Path(_git("rev-parse", "--show-toplevel").strip())
+    base = _git("merge-base", ref, "HEAD").strip()
+    names = _git("diff", "--name-only", "--no-renames", "-z", base, "--").split("\0")
+    names += _git("ls-files", "--others", "--exclude-standard", "-z", cwd=top).split("\0")
+    folders = [p.resolve() for p in library if p.is_dir()]
+    files = {p.resolve() for p in library if not p.is_dir()}
+    out = []
+    for name in sorted(set(filter(None, names))):
+        path = top / name
+        real = path.resolve()
+        if path.suffix == ".md" and path.is_file() and (
+            real in files or real.parent in folders
+        ):
+            out.append(Path(display_path(real)))
+    return out
+
+
+def _git(*args: str, cwd: Path | None = None) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              check=False)
+    except OSError as exc:
+        raise GitError(f"--since needs git: {exc.strerror}") from None
+    if done.returncode != 0:
+        raise GitError(f"git {' '.join(args[:2])}: {done.stderr.strip()}")
+    return done.stdout

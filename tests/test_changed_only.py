@@ -1,0 +1,146 @@
+"""`patternlib validate --changed-only`: only the given files, links against the whole library."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from generator.changed import _quick_outline, _scan_entries, validate_changed
+from generator.load import load_pattern
+from generator.model import OUTLINE_KEYS
+from generator.validate import validate_files
+from tests.conftest import ROOT, Edit
+
+Cli = Callable[..., Result]
+
+
+def test_dangling_link_into_an_unchanged_file(library: Path, edit: Edit, cli: Cli) -> None:
+    edit("alpha.md", "related: [gamma]", "related: [gamma, gama]")
+    edit("beta.md", "status: draft", "status: drafty")  # unchanged here: not reported
+    result = cli("validate", "--changed-only", "patterns/alpha.md", cwd=library.parent)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "patterns/alpha.md:24:18: error[dangling-link] related[1]: 'gama' is not a pattern in "
+        "this library (did you mean 'gamma'?)",
+        "1 pattern, 1 error, 0 warnings",
+    ]
+
+
+def test_links_into_unchanged_files_resolve(library: Path, cli: Cli) -> None:
+    result = cli("validate", "--library", "patterns", "patterns/gamma.md", cwd=library.parent)
+    assert (result.exit_code, result.output) == (0, "1 pattern, 0 errors, 0 warnings\n")
+
+
+def test_same_problems_as_a_full_run(library: Path, edit: Edit,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    edit("alpha.md", "related: [gamma]", "related: []")  # gamma's `related: [alpha]` one-sided
+    edit("beta.md", "id: pat_bbbbbbbbbbbbbbbbbbbbbbbb", "id: pat_aaaaaaaaaaaaaaaaaaaaaaaa")
+    delta = (library / "beta.md").read_text(encoding="utf-8")
+    for old, new in (("pat_aaaaaaaaaaaaaaaaaaaaaaaa", "pat_dddddddddddddddddddddddd"),
+                     ("slug: beta", "slug: delta"), ("title: Beta", "title: Alpha")):
+        delta = delta.replace(old, new)
+    (library / "delta.md").write_text(delta, encoding="utf-8")  # a near-duplicate of alpha
+    monkeypatch.chdir(library.parent)
+    _, full = validate_files([Path("patterns")])
+    for name in ("alpha.md", "beta.md", "gamma.md", "delta.md"):
+        count, problems = validate_changed([Path("patterns")], [Path("patterns") / name])
+        assert count == 1
+        assert problems == tuple(p for p in full if p.path == f"patterns/{name}"), name
+    assert {p.rule for p in full} >= {"duplicate-id", "missing-inverse", "near-duplicate"}
+
+
+def test_a_target_whose_yaml_is_broken_counts_as_missing(library: Path, edit: Edit,
+                                                         cli: Cli) -> None:
+    edit("gamma.md", "version: 1.0.0", "version: [1.0.0")
+    result = cli("validate", "--changed-only", "patterns/alpha.md", cwd=library.parent)
+    assert "'gamma' is not a pattern in this library" in result.output
+    full = cli("validate", cwd=library.parent)
+    assert all(line in full.output for line in result.output.splitlines()[:-1])
+
+
+def test_no_changed_files_is_a_pass(library: Path, cli: Cli) -> None:
+    result = cli("validate", "--changed-only", cwd=library.parent)
+    assert (result.exit_code, result.output) == (0, "0 patterns, 0 errors, 0 warnings\n")
+
+
+def test_files_that_are_not_patterns_are_ignored(library: Path, cli: Cli) -> None:
+    (library.parent / "notes.txt").write_text("hello", encoding="utf-8")
+    result = cli("validate", "--changed-only", "notes.txt", "patterns/beta.md",
+                 cwd=library.parent)
+    assert result.output == "1 pattern, 0 errors, 0 warnings\n"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_since_a_git_ref(library: Path, edit: Edit, cli: Cli) -> None:
+    root = library.parent
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                       cwd=root, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-q", "-m", "library")
+    edit("beta.md", "status: draft", "status: drafty")
+    shutil.copy(library / "gamma.md", library / "delta.md")  # new, untracked
+    result = cli("validate", "--since", "main", cwd=root)
+    rules = [line.split(" ")[1] for line in result.output.splitlines()[:-1]]
+    paths = {line.split(":")[0] for line in result.output.splitlines()[:-1]}
+    assert paths == {"patterns/beta.md", "patterns/delta.md"}
+    assert "error[schema]" in rules
+    assert "error[duplicate-id]" in rules
+    assert result.output.splitlines()[-1].startswith("2 patterns, ")
+    bad = cli("validate", "--since", "no-such-ref", cwd=root)
+    assert bad.exit_code == 2
+
+
+# --- the quick scan of unchanged files -------------------------------------------------------
+
+SCANNED = [
+    "id: pat_x1234567\nslug: a\ntitle: Land, Execute and Expand\n",
+    'title: "Quoted: yes"\naliases:\n- one\n- "two"\nrelated: [a, b-c]\n',
+    "summary: >-\n  Folded over\n  two lines.\n# a comment\nid: pat_abcdefgh\n",
+    "title: 'single ''quoted'''\nenables:\n  - x\n  - y\n",
+    "title: no\nslug: 5s-thing\nrelated: []\n",  # YAML 1.1 booleans stay text here
+    "title: Tom & Jerry\nother: {a: [1, 2]}\n",
+]
+UNSURE = [
+    'title: "runs\nid: over"\n',  # quoted text running over a line that looks like a key
+    'notes: "runs\nid: pat_hidden1"\nid: pat_real1234\n',
+    "notes: [a,\nid: pat_hidden1]\nid: pat_real1234\n",
+    "title: &t Anchored\nslug: *t\n",
+    "id: pat_x1234567\nid: pat_y1234567\n",  # a duplicate key
+    '"id": pat_x1234567\n',
+    "- a list\n",
+]
+
+
+@pytest.mark.parametrize("front", SCANNED)
+def test_scan_reads_what_the_loader_reads(front: str, tmp_path: Path) -> None:
+    file = tmp_path / "p.md"
+    file.write_text(f"---\n{front}---\n\n# Body\n", encoding="utf-8")
+    pattern, _ = load_pattern(file, display="p.md")
+    assert pattern is not None
+    scanned = _quick_outline(file)
+    assert scanned is not None
+    assert dict(scanned.meta) == {k: v for k, v in pattern.meta.items() if k in OUTLINE_KEYS}
+
+
+@pytest.mark.parametrize("front", UNSURE)
+def test_scan_gives_up_on_what_it_cannot_be_sure_of(front: str) -> None:
+    assert _scan_entries(front) is None
+
+
+def test_scan_agrees_with_the_loader_on_the_starter_library() -> None:
+    for file in sorted((ROOT / "patterns").glob("*.md")):
+        pattern, _ = load_pattern(file, display=file.name)
+        scanned = _quick_outline(file)
+        assert pattern is not None
+        assert scanned is not None
+        assert dict(scanned.meta) == {k: v for k, v in pattern.meta.items()
+                                      if k in OUTLINE_KEYS}, file.name
