@@ -14,18 +14,13 @@ import random
 import resource
 import statistics
 import subprocess
-import sys
-import tarfile
-import tempfile
 import time
-from pathlib import Path
+
+from corpus import PATTERNLIB, unpacked
 
 from generator.duplicates import near_duplicates
 from generator.load import load_library
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "commons-os-patterns.tar.xz"
-PATTERNLIB = Path(sys.executable).parent / "patternlib"
 ONE_FILE = "_patterns/zero-knowledge-proofs.md"
 
 
@@ -34,10 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        with tarfile.open(CORPUS) as archive:
-            archive.extractall(work, filter="data")
+    with unpacked() as work:
         walls, cpus = [], []
         for _ in range(args.runs):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)

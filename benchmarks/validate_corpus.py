@@ -17,14 +17,10 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "commons-os-patterns.tar.xz"
-PATTERNLIB = Path(sys.executable).parent / "patternlib"
+from corpus import PATTERNLIB, unpacked
 
 
 def timed(args: list[str], cwd: Path) -> tuple[float, str]:
@@ -42,10 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        with tarfile.open(CORPUS) as archive:
-            archive.extractall(work, filter="data")
+    with unpacked() as work:
         files = len(list((work / "_patterns").glob("*.md")))
         print(f"corpus: {files} files")
         os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # a private, empty cache

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -14,6 +16,21 @@ from generator.new import CATEGORIES, new_pattern
 from generator.parallel import default_jobs
 from generator.report import FORMATS, render
 from generator.validate import validate_files
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+root_option = click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="The library: a folder with patterns/ and mkdocs.yml.",
+)
+
+
+def jobs_option(help_text: str) -> Callable[[F], F]:
+    """Return the --jobs option, described for its command."""
+    return click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help=help_text)
 
 
 @click.group()
@@ -46,13 +63,7 @@ def main() -> None:
     help="Also check the library's files changed since git REF (from its merge base with "
     "HEAD, uncommitted and new files included); implies --changed-only.",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Processes to check files with (0: one per core).",
-)
+@jobs_option("Processes to check files with (0: one per core).")
 @click.option(
     "--no-cache",
     is_flag=True,
@@ -151,13 +162,7 @@ def new(
         raise SystemExit(1)
 
 @main.command()
-@click.option(
-    "--root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path(),
-    show_default=True,
-    help="The library: a folder with patterns/ and mkdocs.yml.",
-)
+@root_option
 @click.option("--site-dir", type=click.Path(path_type=Path), help="Output folder [ROOT/site].")
 @click.option(
     "--keep-going",
@@ -185,13 +190,7 @@ def build(root: Path, site_dir: Path | None, keep_going: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "--root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path(),
-    show_default=True,
-    help="The library: a folder with patterns/ and mkdocs.yml.",
-)
+@root_option
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(root: Path, port: int, host: str) -> None:
@@ -216,13 +215,7 @@ def serve(root: Path, port: int, host: str) -> None:
     help="Folder to write the converted patterns to (created if missing).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in DIR.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Processes to convert files with (0: one per core).",
-)
+@jobs_option("Processes to convert files with (0: one per core).")
 @click.option(
     "--report",
     "report_file",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 Severity = Literal["error", "warning"]
 # A path into the front matter: keys and list indices, e.g. ("classification", "category", 0).
@@ -197,6 +197,16 @@ class DanglingRef:
     target: str
 
 
+_Sourced = TypeVar("_Sourced", Edge, DanglingRef)
+
+
+def _group_by_source(items: tuple[_Sourced, ...]) -> Mapping[str, tuple[_Sourced, ...]]:
+    out: dict[str, list[_Sourced]] = {}
+    for item in items:
+        out.setdefault(item.source, []).append(item)
+    return {key: tuple(group) for key, group in out.items()}
+
+
 @dataclass(frozen=True)
 class Graph:
     """Every edge, both directions, and the targets that resolve to nothing."""
@@ -206,10 +216,7 @@ class Graph:
 
     @cached_property
     def _by_source(self) -> Mapping[str, tuple[Edge, ...]]:
-        out: dict[str, list[Edge]] = {}
-        for edge in self.edges:
-            out.setdefault(edge.source, []).append(edge)
-        return {key: tuple(edges) for key, edges in out.items()}
+        return _group_by_source(self.edges)
 
     def edges_from(self, key: str) -> tuple[Edge, ...]:
         """Return the edges leaving a pattern, stated and inferred."""
@@ -217,10 +224,7 @@ class Graph:
 
     @cached_property
     def _dangling_by_source(self) -> Mapping[str, tuple[DanglingRef, ...]]:
-        out: dict[str, list[DanglingRef]] = {}
-        for ref in self.dangling:
-            out.setdefault(ref.source, []).append(ref)
-        return {key: tuple(refs) for key, refs in out.items()}
+        return _group_by_source(self.dangling)
 
     def dangling_from(self, key: str) -> tuple[DanglingRef, ...]:
         """Return a pattern's relationship targets that name no pattern."""
