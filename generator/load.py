@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -35,6 +36,11 @@ POSITION_DEPTH = 3
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 MAX_NODES = 100_000
+# libyaml's composer recurses on the C stack: some 30,000 nested collections crash the process
+# (a 60 KB file). Nesting needs one of `[{-?:` or a line break per level (two, for `[a: [`), so
+# front matter with fewer than this many of them is composed directly, and only bigger ones
+# are first measured by their events, which libyaml reads without recursion.
+NESTING_PRECHECK = 4000
 SAFE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 RESERVED_NAMES = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
@@ -43,6 +49,7 @@ PILLAR_HEADING = re.compile(
     r"^(#{1,6})[ \t]+(?:\d+\.?[ \t]*)?(?:(?:7|seven)[ \t]+)?Pillars Assessment[ \t]*#*[ \t]*$",
     re.I | re.M,
 )
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
 _FM_END = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\n|$)")
 HEADING = re.compile(r"^(#{1,6})\s")
 
@@ -146,8 +153,12 @@ def load_pattern(file: Path, *, display: str) -> tuple[Pattern | None, list[Prob
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        line = file.read_bytes()[: exc.start].count(b"\n") + 1
-        return None, [_problem(display, line, 1, "encoding", f"not valid UTF-8: {exc.reason}")]
+        data = file.read_bytes()
+        line = data[: exc.start].count(b"\n") + 1
+        # The column in characters, as editors count it: decode what precedes on that line.
+        before = data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].removeprefix(b"\xef\xbb\xbf")
+        col = len(before.decode("utf-8", "replace")) + 1
+        return None, [_problem(display, line, col, "encoding", f"not valid UTF-8: {exc.reason}")]
     except OSError as exc:
         return None, [_problem(display, 1, 1, "read", f"cannot read file: {exc.strerror}")]
     return parse_pattern(text, display=display, key=file.stem)
@@ -157,8 +168,8 @@ def _refuse_file(file: Path) -> tuple[str, str] | None:
     """Return (rule, message) if the file must not be read at all."""
     if not SAFE_NAME.fullmatch(file.stem) or file.suffix != ".md":
         return "file-name", (
-            f"'{file.name}' is not a safe pattern file name: use lowercase words joined by "
-            "hyphens, ending in .md (it becomes the page's URL)"
+            f"'{file.name}' is not a safe pattern file name: use lowercase words "
+            "joined by hyphens, ending in .md (it becomes the page's URL)"
         )
     if file.stem.upper() in RESERVED_NAMES:
         return "file-name", f"'{file.stem}' is a reserved device name on Windows"
@@ -179,7 +190,8 @@ def _refuse_file(file: Path) -> tuple[str, str] | None:
 
 def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None, list[Problem]]:
     """Split front matter from body, load the YAML and record where everything is."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    # A lone CR is a line break too (for YAML, Markdown and editors): count it as one.
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     first_end = text.find("\n")
     if text[: first_end if first_end >= 0 else len(text)].rstrip() != "---":
         return None, [
@@ -193,6 +205,21 @@ def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None,
                      "front matter is not closed: add a '---' line after it")
         ]
     source = text[first_end + 1 : closing.start() + 1]
+    breaker = _YAML_ONLY_BREAK.search(source)
+    if breaker is not None:
+        # YAML breaks lines at NEL, LS and PS, editors and this file's line count do not:
+        # every position after one would be reported on the wrong line.
+        line = source.count("\n", 0, breaker.start()) + FM_START_LINE
+        col = breaker.start() - (source.rfind("\n", 0, breaker.start()) + 1) + 1
+        return None, [_problem(display, line, col, "yaml-syntax",
+                               f"invalid YAML: character U+{ord(breaker.group()):04X} is a "
+                               "line break for YAML only; remove it")]
+    if 2 * sum(source.count(c) for c in "[{-?:\n") > NESTING_PRECHECK:
+        deep = _too_deep(source)
+        if deep is not None:
+            return None, [_problem(display, deep.line + FM_START_LINE, deep.column + 1,
+                                   "yaml-depth", f"front matter is nested deeper than "
+                                   f"{MAX_DEPTH} levels")]
     loader = PatternLoader(source)
     try:
         node = loader.get_single_node()
@@ -242,6 +269,22 @@ def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None,
     return pattern, builder.problems
 
 
+def _too_deep(source: str) -> Any:
+    """Return the mark of the first collection nested deeper than MAX_DEPTH, or None."""
+    depth = 0
+    try:
+        for event in yaml.parse(source, Loader=PatternLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the root mapping is depth 1, at path ()
+                    return event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # loading reports it, located
+    return None
+
+
 class _Refused(Exception):
     """The front matter holds something the loader will not construct."""
 
@@ -265,9 +308,10 @@ class _Builder:
         self._built: dict[int, Any] = {}  # anchored nodes met again through an alias
         self._size: dict[int, int] = {}  # nodes under each collection, aliases expanded
         self.nodes = 0  # nodes so far, counting each alias as the whole tree it stands for
+        self._sequence: Any = None  # start of the list being built, where its aliases are
 
-    def _refuse(self, node: Any, rule: str, message: str) -> _Refused:
-        mark = node.start_mark
+    def _refuse(self, node: Any, rule: str, message: str, mark: Any = None) -> _Refused:
+        mark = mark or node.start_mark
         return _Refused(Problem(self.display, mark.line + FM_START_LINE, mark.column + 1,
                                 rule, "error", "", message))
 
@@ -292,27 +336,32 @@ class _Builder:
                                f"{MAX_DEPTH} levels")
         if cls is yaml.ScalarNode:
             if node.tag != _STR_TAG:
-                return self.loader.construct_object(node, deep=True)
+                return self._scalar(node)
             # Plain (unquoted) style is None from PyYAML's parser and '' from libyaml's.
             if not node.style and node.value in YAML11_BOOLEANS:
                 self._warn_boolean(node, path)
             return node.value
         built = self._built.get(id(node))
         if built is not None:  # an alias: it stands for the whole tree again
+            # The node is the anchored one, marked where the anchor is: report the alias's
+            # key, or the list that holds it (the composer keeps no mark of the alias itself).
+            where = key_mark if key_mark is not start else self._sequence
             if id(node) not in self._size:
                 raise self._refuse(node, "yaml-alias", "an alias refers to a mapping or list "
-                                   "that contains it: the data would never end")
+                                   "that contains it: the data would never end", where)
             self.nodes += self._size[id(node)]
             if self.nodes > MAX_NODES:
                 raise self._refuse(node, "yaml-alias", "aliases expand to more than "
-                                   f"{MAX_NODES:,} values (a 'billion laughs' document?)")
+                                   f"{MAX_NODES:,} values (a 'billion laughs' document?)", where)
             return built
         before = self.nodes
         if cls is yaml.SequenceNode and node.tag == _SEQ_TAG:
             items: list[Any] = []
             self._built[id(node)] = items
+            outer, self._sequence = self._sequence, start
             for index, item in enumerate(node.value):
                 items.append(self.build(item, (*path, index), item.start_mark))
+            self._sequence = outer
             self._size[id(node)] = self.nodes - before
             return items
         if cls is yaml.MappingNode and node.tag == _MAP_TAG:
@@ -350,16 +399,22 @@ class _Builder:
     def _key(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _PLAIN_TAGS:
             raise self._refuse(node, "yaml-key", "mapping keys must be plain text or numbers")
-        if node.tag == _STR_TAG:
-            return node.value
-        key = self.loader.construct_object(node, deep=True)
+        # Keys are kept as written (`1`, `~`, `true` as text): a mapping mixing number and text
+        # keys cannot be sorted, and JSON keys are text anyway.
+        return node.value
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        """Construct a number, boolean or null; keep what JSON cannot hold as its text."""
         try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", None, "found an unhashable key", node.start_mark
-            ) from None
-        return key
+            value = self.loader.construct_object(node, deep=True)
+        except ValueError:  # an integer over Python's 4,300-digit conversion limit
+            raise self._refuse(node, "yaml-syntax", "invalid YAML: a number too long to read; "
+                               "quote it if it is text") from None
+        # .nan and .inf are numbers no JSON file (api/patterns.json) can hold; as text, the
+        # schema reports them where a number is expected.
+        if isinstance(value, float) and not math.isfinite(value):
+            return node.value
+        return value
 
     def _warn_boolean(self, node: yaml.ScalarNode, path: FieldPath) -> None:
         self.problems.append(Problem(

@@ -13,10 +13,18 @@ FORMATS = ("text", "github", "json")
 def as_text(problem: Problem) -> str:
     """Render `PATH:LINE:COL: error[RULE] field: message`, clickable in editors."""
     field = f"{problem.field}: " if problem.field else ""
-    return (
+    return _printable(
         f"{problem.path}:{problem.line}:{problem.col}: "
         f"{problem.severity}[{problem.rule}] {field}{problem.message}"
     )
+
+
+def _printable(text: str) -> str:
+    # File names, keys and values come from untrusted files: a line break in one would split
+    # a problem over two lines (or forge one), a control character would reach the terminal.
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def _escape_data(text: str) -> str:
