@@ -96,6 +96,7 @@ _URL_HEAD = re.compile(
 # with the URL on the same line or the next.
 _MD_REFERENCE = re.compile(r"^[ \t>*+\-.)0-9]*\[[^\[\]\n]*\]:[\s>]*<?(\S+?)>?(?:\s|$)", re.M)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>")
+_SAFE_AUTOLINK = re.compile(r"<(?:https?|mailto):[^\s<>\"']*>", re.I)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 # attr_list (enabled in the build) sets attributes from `{: key=value }` after a block, a
 # heading or an inline element: `{: onclick=...}` needs no `<` at all. Its scanner's tokens,
@@ -260,6 +261,9 @@ class _TagScanner(HTMLParser):
         line, offset = self.getpos()
         col = offset + 1
         self.seen.add((line, col))
+        if _SAFE_AUTOLINK.fullmatch(self.get_starttag_text() or ""):
+            return  # `<https://x.org>` is a Markdown autolink, not a tag
+
         if tag not in ALLOWED_TAGS:
             self.findings.append(Finding(line, col, "html-tag",
                                          f"<{tag}> is not allowed in a pattern body"))

@@ -245,3 +245,12 @@ def test_unsafe_body_stops_the_build_and_writes_nothing(tmp_path: Path) -> None:
     root = library_root(tmp_path)
     write(root, "alpha.md", pattern("<script>alert(1)</script>"))
     assert_build_refused(root, f"{P}:43:1: {TAG}<script> is not allowed")
+
+
+def test_markdown_autolinks_to_http_and_mailto_are_not_tags() -> None:
+    from generator.sanitize import scan
+
+    assert scan("See <https://example.org/a> and <mailto:a@b.org>.\n") == []
+    # Anything more than a bare URL between the brackets is still read as a tag.
+    (finding,) = [f for f in scan('<https: onclick=x>\n') if f.rule == "html-tag"]
+    assert (finding.line, finding.col) == (1, 1)
