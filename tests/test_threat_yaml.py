@@ -124,28 +124,23 @@ def test_keys_are_text_as_written() -> None:
 @pytest.mark.parametrize(("levels", "width"), [(9, 9), (30, 2), (6, 100)])
 def test_alias_bombs_are_refused_in_bounded_memory(levels: int, width: int) -> None:
     # A deterministic memory bound, not a time bound: the expansion is never built.
-    tracemalloc.start()
-    try:
-        loaded, problems = parse_pattern(pattern(front=laughs(levels, width)),
-                                         display="t.md", key="t")
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert loaded is None
-    assert [p.rule for p in problems] == ["yaml-alias"]
-    assert peak < 50 * 1024 * 1024, f"peak {peak / 1024 / 1024:.1f} MB"
+    _refused_in_bounded_memory(laughs(levels, width), "yaml-alias")
 
 
 def test_deep_nesting_is_refused_in_bounded_memory() -> None:
+    _refused_in_bounded_memory("deep: " + "[" * 500_000 + "\n", "yaml-depth")
+
+
+def _refused_in_bounded_memory(front: str, rule: str) -> None:
+    """Parse a pattern with `front`: refused by `rule` alone, peak memory under 50 MB."""
     tracemalloc.start()
     try:
-        loaded, problems = parse_pattern(pattern(front="deep: " + "[" * 500_000 + "\n"),
-                                         display="t.md", key="t")
+        loaded, problems = parse_pattern(pattern(front=front), display="t.md", key="t")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert loaded is None
-    assert [p.rule for p in problems] == ["yaml-depth"]
+    assert [p.rule for p in problems] == [rule]
     assert peak < 50 * 1024 * 1024, f"peak {peak / 1024 / 1024:.1f} MB"
 
 
