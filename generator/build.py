@@ -9,27 +9,27 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
 import yaml
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
-from generator import searchindex
+from generator import searchindex, sitebuild
 from generator.link import link
-from generator.load import load_library
-from generator.model import Library, Problem
-from generator.render import Output, SiteConfig, render
+from generator.model import Assessment, Graph, Library, Problem
+from generator.parallel import MIN_PARALLEL, parallel_map
+from generator.render import FacetSlugs, Output, SiteConfig, facet_slugs, pattern_page, site_pages
 from generator.sanitize import INJECTION_RULES
 from generator.score import score
-from generator.validate import validate
+from generator.validate import check_library
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 THEME = Path(__file__).resolve().parent / "theme"
@@ -70,9 +70,13 @@ class BuildResult:
     patterns: int
     problems: tuple[Problem, ...]
     files: int
+    # Seconds per phase: check, render, mkdocs, search (and how many processes worked).
+    timings: dict[str, float] = field(default_factory=dict)
 
 
-def build(root: Path, *, site_dir: Path | None = None, keep_going: bool = False) -> BuildResult:
+def build(
+    root: Path, *, site_dir: Path | None = None, keep_going: bool = False, jobs: int = 1
+) -> BuildResult:
     """Build the site of the library at `root` (patterns/, mkdocs.yml) into site/, atomically.
 
     Phase one checks every pattern; with errors the build stops (unless `keep_going`). Phase
@@ -84,8 +88,9 @@ def build(root: Path, *, site_dir: Path | None = None, keep_going: bool = False)
     if not config_file.is_file():
         raise BuildError(f"{config_file}: not found; a library needs an mkdocs.yml")
     site = (site_dir or root / "site").resolve()
-    library = load_library([root / "patterns"], root=root)
-    problems = validate(library)
+    clock = _Clock()
+    library, problems = check_library([root / "patterns"], root=root, jobs=jobs)
+    clock.lap("check")
     errors = [p for p in problems if p.severity == "error"]
     if errors and not keep_going:
         from generator.report import render as report
@@ -103,30 +108,94 @@ def build(root: Path, *, site_dir: Path | None = None, keep_going: bool = False)
             config = _mkdocs_config(config_file, Path(docs), staging, strict=not keep_going)
             # With --keep-going, bodies holding script injection are left out of the site.
             unsafe = {p.path for p in problems if p.rule in INJECTION_RULES}
-            outputs = render(library, assessments, graph, SiteConfig(
+            site_config = SiteConfig(
                 site_name=config.site_name,
                 repo_url=config.repo_url or None,
                 edit_uri=config.edit_uri or None,
-            ), refused=frozenset(p.key for p in library.patterns if p.path in unsafe))
-            _write_docs(Path(docs), outputs)
+            )
+            refused = frozenset(p.key for p in library.patterns if p.path in unsafe)
+            _write_docs(Path(docs), _Pages(library, assessments, graph, site_config, refused),
+                        jobs=jobs)
+            clock.lap("render")
             with _source_date(library):
-                _mkdocs(config)
+                _mkdocs(config, jobs)
+            clock.lap("mkdocs")
         _copy_sources(library, root, staging)
         _pagefind(staging)
+        clock.lap("search")
         _swap(staging, site)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     count = sum(1 for p in site.rglob("*") if p.is_file())
-    return BuildResult(site=site, patterns=len(library.patterns), problems=problems, files=count)
+    return BuildResult(
+        site=site, patterns=len(library.patterns), problems=problems, files=count,
+        timings=clock.laps,
+    )
 
 
-def _write_docs(docs: Path, outputs: tuple[Output, ...]) -> None:
-    for output in outputs:
-        target = docs / output.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(output.text, encoding="utf-8")
+class _Clock:
+    """Time the phases of a build."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """What rendering the docs folder needs."""
+
+    library: Library
+    assessments: Mapping[str, Assessment]
+    graph: Graph
+    config: SiteConfig
+    refused: frozenset[str]
+
+
+# Set while pattern pages are rendered: forked workers read it instead of unpickling it.
+_RENDERING: tuple[_Pages, Path, FacetSlugs] | None = None
+
+
+def _write_docs(docs: Path, pages: _Pages, *, jobs: int) -> None:
+    """Write the docs folder MkDocs builds from; pattern pages are rendered on every core."""
+    global _RENDERING
+    for output in site_pages(pages.library, pages.assessments, pages.graph, pages.config):
+        _write(docs, output)
+    (docs / "patterns").mkdir(exist_ok=True)
     shutil.copytree(ASSETS, docs / "assets" / "patternlib")
+    count = len(pages.library.patterns)
+    chunks = [range(i, min(i + 64, count)) for i in range(0, count, 64)]
+    _RENDERING = (pages, docs, facet_slugs(pages.library))
+    try:
+        parallel_map(
+            _write_pattern_pages, chunks, jobs=jobs if count >= MIN_PARALLEL else 1, worth=2
+        )
+    finally:
+        _RENDERING = None
+
+
+def _write_pattern_pages(indexes: range) -> int:
+    assert _RENDERING is not None
+    pages, docs, slugs = _RENDERING
+    for i in indexes:
+        pattern = pages.library.patterns[i]
+        _write(docs, pattern_page(
+            pattern, pages.library, pages.assessments, pages.graph, pages.config, slugs,
+            pattern.key in pages.refused,
+        ))
+    return len(indexes)
+
+
+def _write(docs: Path, output: Output) -> None:
+    target = docs / output.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output.text, encoding="utf-8")
 
 
 @contextlib.contextmanager
@@ -189,10 +258,10 @@ def _plus(items: object, extra: str) -> list[Any]:
     return listed if extra in listed else [*listed, extra]
 
 
-def _mkdocs(config: MkDocsConfig) -> None:
+def _mkdocs(config: MkDocsConfig, jobs: int) -> None:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        mkdocs_build(config)
+        sitebuild.build(config, jobs=jobs)
     except MkDocsException as exc:
         raise BuildError(f"MkDocs failed: {exc}") from exc
 

@@ -169,7 +169,8 @@ def new(
     is_flag=True,
     help="Build despite errors: problems are reported, broken links are shown unlinked.",
 )
-def build(root: Path, site_dir: Path | None, keep_going: bool) -> None:
+@jobs_option("Processes to check and render with (0: one per core).")
+def build(root: Path, site_dir: Path | None, keep_going: bool, jobs: int) -> None:
     """Check the library and build its static site into site/.
 
     The build is atomic: it writes to a temporary folder and replaces site/ only when every
@@ -180,12 +181,15 @@ def build(root: Path, site_dir: Path | None, keep_going: bool) -> None:
     from generator.build import build as run_build  # MkDocs is slow to import: only here
 
     start = time.perf_counter()
-    result = run_build(root, site_dir=site_dir, keep_going=keep_going)
+    result = run_build(
+        root, site_dir=site_dir, keep_going=keep_going, jobs=jobs or default_jobs()
+    )
     if result.problems:
         click.echo(render(result.problems, result.patterns, "text"), err=True)
+    phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings.items())
     click.echo(
         f"built {result.patterns} patterns into {result.site} "
-        f"({result.files} files) in {time.perf_counter() - start:.1f} s"
+        f"({result.files} files) in {time.perf_counter() - start:.1f} s ({phases})"
     )
 
 

@@ -127,6 +127,13 @@ class Pattern:
             table=None,
         )
 
+    def located_for_links(self) -> Pattern:
+        """Return this pattern whole, but with positions only for identity and links."""
+        return replace(
+            self,
+            positions={p: v for p, v in self.positions.items() if p and p[0] in OUTLINE_KEYS},
+        )
+
     def where(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
         """Return (line, col) of a field's value (or its key), or of its nearest parent."""
         for end in range(len(path), -1, -1):

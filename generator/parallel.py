@@ -23,9 +23,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, jobs: int) -> list[R]:
-    """Return [fn(x) for x in items], computed over `jobs` processes when that pays."""
-    if jobs <= 1 or len(items) < MIN_PARALLEL:
+def parallel_map(
+    fn: Callable[[T], R], items: Sequence[T], *, jobs: int, worth: int = MIN_PARALLEL
+) -> list[R]:
+    """Return [fn(x) for x in items], over `jobs` processes when there are `worth` items."""
+    if jobs <= 1 or len(items) < worth:
         return [fn(item) for item in items]
     # fork shares what the parent already built (schema validator, imports) with workers.
     methods = multiprocessing.get_all_start_methods()

@@ -180,22 +180,31 @@ def render(
     slugs = facet_slugs(library)
     outputs = [
         *(
-            _pattern_page(p, library, assessments, graph, config, slugs, p.key in refused)
+            pattern_page(p, library, assessments, graph, config, slugs, p.key in refused)
             for p in library.patterns
         ),
-        *_browse_pages(library, assessments, slugs),
+        *site_pages(library, assessments, graph, config),
+    ]
+    return tuple(sorted(outputs, key=lambda o: o.path))
+
+
+def site_pages(
+    library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig
+) -> list[Output]:
+    """Render everything but the pattern pages: browse, home, search, calculator, data."""
+    return [
+        *_browse_pages(library, assessments, facet_slugs(library)),
         _home_page(library, assessments, graph, config),
         Output("search.md", _env().get_template("search.md.j2").render(base="../")),
         _calculator_page(),
         *_data_files(library, assessments, graph),
     ]
-    return tuple(sorted(outputs, key=lambda o: o.path))
 
 
 # --- pattern pages ---------------------------------------------------------------------------
 
 
-def _pattern_page(
+def pattern_page(
     pattern: Pattern,
     library: Library,
     assessments: Mapping[str, Assessment],
@@ -204,6 +213,7 @@ def _pattern_page(
     slugs: FacetSlugs,
     refused: bool,
 ) -> Output:
+    """Render one pattern's page (without its body when `refused`)."""
     path = f"patterns/{pattern.key}.md"
     assessment = assessments.get(pattern.key)
     in_body = pattern.table is not None and bool(pattern.table.rows)
@@ -456,7 +466,10 @@ def _edge_json(edge: Edge) -> dict[str, Any]:
 
 
 def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1, default=str) + "\n"
+    # Compact: with an indent, json falls back to its pure-Python encoder (4 s on the corpus).
+    return json.dumps(
+        data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ) + "\n"
 
 
 def _data_files(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process, utils
@@ -12,11 +13,18 @@ CUTOFF = 60
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """Return the candidate closest to `word`, if any is close enough to be a likely typo."""
+    originals = tuple(candidates)
     match = process.extractOne(
-        word, candidates, scorer=fuzz.ratio, processor=utils.default_process,
-        score_cutoff=CUTOFF,
+        utils.default_process(word), _processed(originals), scorer=fuzz.ratio,
+        processor=None, score_cutoff=CUTOFF,
     )
-    return match[0] if match else None
+    return originals[match[2]] if match else None
+
+
+@functools.lru_cache(maxsize=8)
+def _processed(candidates: tuple[str, ...]) -> list[str]:
+    # A library's slugs are offered once per dangling link: normalise them once.
+    return [utils.default_process(c) for c in candidates]
 
 
 def did_you_mean(word: object, candidates: Iterable[str]) -> str:

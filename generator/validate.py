@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections import defaultdict
@@ -128,6 +129,36 @@ def validate_files(
     problems.extend(cross_check(library))
     problems.extend(near_duplicates(library))
     return len(files), tuple(sorted(problems))
+
+
+def check_library(
+    paths: Iterable[Path], *, root: Path | None = None, jobs: int = 1
+) -> tuple[Library, tuple[Problem, ...]]:
+    """Load and check every pattern over `jobs` processes; return the library and problems.
+
+    The same as `library = load_library(paths, root=root); validate(library)`, on every
+    core. The patterns come back whole (meta and body, for rendering) but located only for
+    the fields the rules across files report on.
+    """
+    files = pattern_files(paths)
+    _validator()  # built once, before workers fork
+    results = parallel_map(functools.partial(_load_and_check, root=root), files, jobs=jobs)
+    library = Library(
+        patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
+        files=len(files),
+    )
+    problems = [problem for _, found in results for problem in found]
+    problems.extend(cross_check(library))
+    problems.extend(near_duplicates(library))
+    return library, tuple(sorted(problems))
+
+
+def _load_and_check(file: Path, *, root: Path | None) -> tuple[Pattern | None, list[Problem]]:
+    pattern, problems = load_pattern(file, display=display_path(file, root))
+    if pattern is None:
+        return None, problems
+    problems += check_pattern(pattern)
+    return pattern.located_for_links(), problems
 
 
 def _check_file(file: Path) -> tuple[Pattern | None, list[Problem]]:

@@ -443,7 +443,10 @@ def test_two_builds_are_byte_identical(
     name: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     built: Built = request.getfixturevalue(name)
-    again = build(built.root, site_dir=tmp_path / "elsewhere" / "site", keep_going=True).site
+    # The first build rendered on one core, this one on two: the same bytes either way.
+    again = build(
+        built.root, site_dir=tmp_path / "elsewhere" / "site", keep_going=True, jobs=2
+    ).site
     first, second = snapshot(built.site), snapshot(again)
     assert len(first) > 20
     changed = differences(first, second)
@@ -476,14 +479,17 @@ def test_invalid_library_leaves_the_site_untouched(published: Built, tmp_path: P
     _assert_untouched(published.site, before)
 
 
-def test_mkdocs_failure_leaves_the_site_untouched(published: Built, tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_mkdocs_failure_leaves_the_site_untouched(
+    published: Built, tmp_path: Path, jobs: int
+) -> None:
     before = snapshot(published.site)
     # A link to a page that does not exist: MkDocs warns, and strict mode makes it fail.
     broken = _write_library(tmp_path / "broken")
     _replace(broken / "patterns" / "beta.md", "Keep fixtures small.",
              "Keep fixtures small, see [nothing](nothing.md).")
     with pytest.raises(BuildError, match="MkDocs failed"):
-        build(broken, site_dir=published.site)
+        build(broken, site_dir=published.site, jobs=jobs)
     _assert_untouched(published.site, before)
 
 
@@ -579,7 +585,7 @@ def test_render_matches_golden(golden: str, patterns: Path) -> None:
     # root= makes every pattern's path relative to the fixtures, wherever the repository is.
     library = load_library([patterns], root=patterns.parent)
     outputs = render(library, score(library), link(library), SiteConfig(site_name="Test Library"))
-    actual = {output.path: output.text for output in outputs}
+    actual = {output.path: _readable(output.path, output.text) for output in outputs}
     assert len(actual) == len(outputs), "two outputs share a path"
     folder = GOLDEN / golden
     if os.environ.get("UPDATE_GOLDEN") == "1":
@@ -587,7 +593,10 @@ def test_render_matches_golden(golden: str, patterns: Path) -> None:
         for path, text in actual.items():
             (folder / path).parent.mkdir(parents=True, exist_ok=True)
             (folder / path).write_bytes(text.encode("utf-8"))
-    expected = {name: path.read_bytes().decode("utf-8") for name, path in site_files(folder)}
+    expected = {
+        name: _readable(name, path.read_bytes().decode("utf-8"))
+        for name, path in site_files(folder)
+    }
     assert sorted(actual) == sorted(expected), f"outputs differ from the files in {folder}"
     diffs = []
     for path, text in actual.items():
@@ -597,6 +606,13 @@ def test_render_matches_golden(golden: str, patterns: Path) -> None:
                 f"golden/{path}", f"rendered/{path}",
             )
     assert not diffs, "render output differs (UPDATE_GOLDEN=1 to accept):\n" + "".join(diffs)
+
+
+def _readable(path: str, text: str) -> str:
+    """Data files are published compact; goldens keep them indented, to review their diffs."""
+    if not path.endswith(".json"):
+        return text
+    return json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
 def test_output_paths_are_unique(tmp_path: Path) -> None:

@@ -1,0 +1,203 @@
+"""MkDocs' build, with the pages rendered on every core.
+
+`mkdocs build` converts and templates each page on one core; for a library of thousands of
+patterns that is most of the build. This runs the same steps as mkdocs.commands.build.build
+(plugin events, files, navigation, static files and templates, pages, anchor validation) but
+hands the pages to forked worker processes, which inherit the loaded configuration, theme and
+navigation. Each worker renders a share of the pages and writes them; what the parent needs
+back (warnings, and the anchors each page has and links to) comes back as plain data, and the
+parent runs MkDocs' own anchor validation over all pages.
+
+Pages in the navigation are read in the parent first, so every page renders the same menu.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs import utils
+from mkdocs.commands.build import (
+    _build_extra_template,
+    _build_page,
+    _build_theme_template,
+    _populate_page,
+)
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, BuildError, MkDocsException
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import Navigation, get_navigation
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs")
+
+# Pages per task handed to a worker: small enough to balance big and small pages.
+CHUNK = 24
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """What the parent needs from one page a worker rendered."""
+
+    src_uri: str
+    anchors: frozenset[str]
+    links: dict[str, dict[str, str]]  # target src_uri -> {anchor: link as written}
+
+
+@dataclass
+class _Job:
+    """The state workers inherit through fork."""
+
+    config: MkDocsConfig
+    files: Files
+    nav: Navigation
+    env: Any
+    pages: list[Page]
+    in_nav: set[int]
+
+
+_JOB: _Job | None = None
+
+
+def build(config: MkDocsConfig, *, jobs: int) -> None:
+    """Build the MkDocs site of `config`, rendering pages over `jobs` processes."""
+    counter = utils.CountHandler()
+    counter.setLevel(logging.WARNING)
+    log.addHandler(counter)
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = []
+        for file in doc_files:
+            if file.page is None:
+                Page(None, file, config)
+            assert file.page is not None
+            pages.append(file.page)
+        in_nav = {id(p) for p in nav.pages}
+        for page in pages:
+            if id(page) in in_nav:
+                _populate_page(page, config, files)
+
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files(inclusion=InclusionLevel.is_included)
+        for template in config.theme.static_templates:
+            _build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            _build_extra_template(template, files, config, nav)
+
+        job = _Job(config, files, nav, env, pages, in_nav)
+        for rendered, counts in _render_all(job, jobs):
+            for level, count in counts.items():
+                counter.counts[level] += count
+            for item in rendered:
+                _restore(files, item)
+
+        level = config.validation.links.anchors
+        for page in pages:
+            page.validate_anchor_links(files=files, log_level=level)
+        config.plugins.on_post_build(config=config)
+        if config.strict and (seen := counter.get_counts()):
+            summary = ", ".join(f"{v} {k.lower()}s" for k, v in seen)
+            raise Abort(f"Aborted with {summary} in strict mode!")
+    except Exception as exc:
+        config.plugins.on_build_error(error=exc)
+        if isinstance(exc, BuildError):
+            raise Abort(f"Aborted with a BuildError: {exc}") from exc
+        raise
+    finally:
+        log.removeHandler(counter)
+
+
+def _render_all(
+    job: _Job, jobs: int
+) -> Iterable[tuple[list[_Rendered], dict[int, int]]]:
+    """Render every page; yield what came back, chunk by chunk."""
+    global _JOB
+    # Largest first, so the last chunks are the quick ones.
+    order = sorted(range(len(job.pages)), key=lambda i: -_size(job.pages[i].file))
+    size = max(1, min(CHUNK, len(order) // (4 * max(jobs, 1))))
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    _JOB = job
+    try:
+        methods = multiprocessing.get_all_start_methods()
+        if jobs <= 1 or len(chunks) <= 1 or "fork" not in methods:
+            for chunk in chunks:
+                yield _render_chunk(chunk)
+            return
+        context = multiprocessing.get_context("fork")
+        gc.freeze()  # workers' collections would otherwise touch, and so copy, every object
+        with context.Pool(processes=jobs, maxtasksperchild=None) as pool:
+            yield from pool.imap_unordered(_render_chunk, chunks)
+    finally:
+        _JOB = None
+        gc.unfreeze()
+
+
+def _render_chunk(indexes: Sequence[int]) -> tuple[list[_Rendered], dict[int, int]]:
+    """Worker: populate, template and write the pages at `indexes`; drop their HTML after."""
+    assert _JOB is not None
+    job = _JOB
+    counter = utils.CountHandler()
+    counter.setLevel(logging.WARNING)
+    log.addHandler(counter)
+    out = []
+    try:
+        doc_files = job.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        for i in indexes:
+            page = job.pages[i]
+            if page.content is None:
+                _populate_page(page, job.config, job.files)
+            _build_page(page, job.config, doc_files, job.nav, job.env)
+            out.append(_Rendered(
+                src_uri=page.file.src_uri,
+                anchors=frozenset(page.present_anchor_ids or ()),
+                links={
+                    target.src_uri: dict(links)
+                    for target, links in (page.links_to_anchors or {}).items()
+                },
+            ))
+            if id(page) not in job.in_nav:
+                page.markdown = page.content = None  # keep memory flat
+    except MkDocsException:
+        raise
+    except Exception as exc:  # make it picklable and say where
+        raise MkDocsException(f"{type(exc).__name__}: {exc}") from None
+    finally:
+        log.removeHandler(counter)
+    return out, dict(counter.counts)
+
+
+def _size(file: File) -> int:
+    try:
+        return Path(file.abs_src_path or "").stat().st_size
+    except OSError:
+        return 0
+
+
+def _restore(files: Files, item: _Rendered) -> None:
+    """Give the parent's page what anchor validation reads."""
+    file = files.get_file_from_path(item.src_uri)
+    if file is None or file.page is None:
+        return
+    file.page.present_anchor_ids = set(item.anchors)
+    links: dict[File, dict[str, str]] = {}
+    for target_uri, anchors in item.links.items():
+        target = files.get_file_from_path(target_uri)
+        if target is not None:
+            links[target] = anchors
+    file.page.links_to_anchors = links
