@@ -29,7 +29,7 @@ from generator.parallel import MIN_PARALLEL, parallel_map
 from generator.render import FacetSlugs, Output, SiteConfig, facet_slugs, pattern_page, site_pages
 from generator.sanitize import INJECTION_RULES
 from generator.score import score
-from generator.validate import check_library
+from generator.validate import Checked, check_library
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 THEME = Path(__file__).resolve().parent / "theme"
@@ -70,18 +70,26 @@ class BuildResult:
     patterns: int
     problems: tuple[Problem, ...]
     files: int
-    # Seconds per phase: check, render, mkdocs, search (and how many processes worked).
+    # Seconds per phase: check, render, mkdocs, search.
     timings: dict[str, float] = field(default_factory=dict)
+    checked: Checked | None = None
+    pages: Pages | None = None
 
 
 def build(
-    root: Path, *, site_dir: Path | None = None, keep_going: bool = False, jobs: int = 1
+    root: Path,
+    *,
+    site_dir: Path | None = None,
+    keep_going: bool = False,
+    jobs: int = 1,
+    docs_dir: Path | None = None,
 ) -> BuildResult:
     """Build the site of the library at `root` (patterns/, mkdocs.yml) into site/, atomically.
 
     Phase one checks every pattern; with errors the build stops (unless `keep_going`). Phase
     two renders pages and data into a temporary docs folder, runs MkDocs into a temporary
     sibling of the site folder, indexes it with Pagefind, and only then swaps it in.
+    With `docs_dir`, the docs folder is written there and kept (for `patternlib serve`).
     """
     root = root.resolve()
     config_file = root / "mkdocs.yml"
@@ -89,7 +97,8 @@ def build(
         raise BuildError(f"{config_file}: not found; a library needs an mkdocs.yml")
     site = (site_dir or root / "site").resolve()
     clock = _Clock()
-    library, problems = check_library([root / "patterns"], root=root, jobs=jobs)
+    checked = check_library([root / "patterns"], root=root, jobs=jobs)
+    library, problems = checked.library, checked.problems
     clock.lap("check")
     errors = [p for p in problems if p.severity == "error"]
     if errors and not keep_going:
@@ -104,8 +113,8 @@ def build(
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
     try:
-        with tempfile.TemporaryDirectory(prefix="patternlib-docs-") as docs:
-            config = _mkdocs_config(config_file, Path(docs), staging, strict=not keep_going)
+        with _docs_folder(docs_dir) as docs:
+            config = _mkdocs_config(config_file, docs, staging, strict=not keep_going)
             # With --keep-going, bodies holding script injection are left out of the site.
             unsafe = {p.path for p in problems if p.rule in INJECTION_RULES}
             site_config = SiteConfig(
@@ -114,8 +123,8 @@ def build(
                 edit_uri=config.edit_uri or None,
             )
             refused = frozenset(p.key for p in library.patterns if p.path in unsafe)
-            _write_docs(Path(docs), _Pages(library, assessments, graph, site_config, refused),
-                        jobs=jobs)
+            pages = Pages(library, assessments, graph, site_config, refused)
+            _write_docs(docs, pages, jobs=jobs)
             clock.lap("render")
             with _source_date(library):
                 _mkdocs(config, jobs)
@@ -130,8 +139,20 @@ def build(
     count = sum(1 for p in site.rglob("*") if p.is_file())
     return BuildResult(
         site=site, patterns=len(library.patterns), problems=problems, files=count,
-        timings=clock.laps,
+        timings=clock.laps, checked=checked, pages=pages,
     )
+
+
+@contextlib.contextmanager
+def _docs_folder(keep: Path | None) -> Iterator[Path]:
+    """Yield an empty docs folder: `keep` (emptied first) or a temporary one."""
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix="patternlib-docs-") as docs:
+            yield Path(docs)
+        return
+    shutil.rmtree(keep, ignore_errors=True)
+    keep.mkdir(parents=True)
+    yield keep
 
 
 class _Clock:
@@ -148,8 +169,8 @@ class _Clock:
 
 
 @dataclass(frozen=True)
-class _Pages:
-    """What rendering the docs folder needs."""
+class Pages:
+    """What rendering the docs folder needs (kept by `patternlib serve` for updates)."""
 
     library: Library
     assessments: Mapping[str, Assessment]
@@ -159,10 +180,10 @@ class _Pages:
 
 
 # Set while pattern pages are rendered: forked workers read it instead of unpickling it.
-_RENDERING: tuple[_Pages, Path, FacetSlugs] | None = None
+_RENDERING: tuple[Pages, Path, FacetSlugs] | None = None
 
 
-def _write_docs(docs: Path, pages: _Pages, *, jobs: int) -> None:
+def _write_docs(docs: Path, pages: Pages, *, jobs: int) -> None:
     """Write the docs folder MkDocs builds from; pattern pages are rendered on every core."""
     global _RENDERING
     for output in site_pages(pages.library, pages.assessments, pages.graph, pages.config):

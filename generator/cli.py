@@ -197,16 +197,24 @@ def build(root: Path, site_dir: Path | None, keep_going: bool, jobs: int) -> Non
 @root_option
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(root: Path, port: int, host: str) -> None:
-    """Build the site, serve it, and rebuild when a pattern, the schema or a template changes.
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Serve despite errors, as `build --keep-going` builds.",
+)
+@jobs_option("Processes to check and render with (0: one per core).")
+def serve(root: Path, port: int, host: str, keep_going: bool, jobs: int) -> None:
+    """Build the site, serve it, and update it when a pattern, the schema or a template changes.
 
-    A rebuild that fails prints its problems and keeps serving the last good site.
+    Saving a pattern updates its page and the pages linked to it within seconds, even in a
+    large library; the search index follows in the background. Other changes rebuild the
+    whole site. An edit that leaves errors prints them and keeps serving the last good site.
 
     Example: patternlib serve --port 8000
     """
     from generator.serve import serve as run_serve
 
-    run_serve(root, host=host, port=port)
+    run_serve(root, host=host, port=port, keep_going=keep_going, jobs=jobs or default_jobs())
 
 
 @main.command("import")

@@ -143,8 +143,11 @@ def summary_of(pattern: Pattern) -> str:
     summary = pattern.meta.get("summary")
     if isinstance(summary, str) and summary.strip():
         return " ".join(summary.split())
-    for block in pattern.body.split("\n\n"):
-        text = block.strip()
+    body, start = pattern.body, 0
+    while start < len(body):  # blocks as body.split("\n\n") gives them, without copying all
+        end = body.find("\n\n", start)
+        end = len(body) if end < 0 else end
+        text, start = body[start:end].strip(), end + 2
         if text and not text.startswith(("#", "|", "<", "-", "*", ">", "!", "[")):
             sentence = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0]
             return sentence if len(sentence) <= 240 else sentence[:237].rstrip() + "..."
@@ -193,12 +196,33 @@ def site_pages(
 ) -> list[Output]:
     """Render everything but the pattern pages: browse, home, search, calculator, data."""
     return [
+        *listing_pages(library, assessments, graph, config),
+        *data_files(library, assessments, graph),
+    ]
+
+
+def listing_pages(
+    library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig
+) -> list[Output]:
+    """Render the pages that list or count patterns: browse, home, search, calculator."""
+    return [
         *_browse_pages(library, assessments, facet_slugs(library)),
         _home_page(library, assessments, graph, config),
         Output("search.md", _env().get_template("search.md.j2").render(base="../")),
         _calculator_page(),
-        *_data_files(library, assessments, graph),
     ]
+
+
+def listed_as(pattern: Pattern, assessment: Assessment | None) -> tuple[object, ...]:
+    """Return what listing pages show of a pattern: equal before and after an edit when
+    the edit leaves every listing page as it was."""
+    return (
+        pattern.title,
+        summary_of(pattern),
+        tuple(tuple(_values(pattern, facet.field)) for facet in FACETS),
+        None if assessment is None else (assessment.alignment, assessment.level),
+        tuple(str(pattern.meta.get(kind)) for kind in RELATIONSHIPS),  # the home page counts
+    )
 
 
 # --- pattern pages ---------------------------------------------------------------------------
@@ -357,10 +381,16 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+@cache
+def _up(docs_path: str) -> str:
+    """Return the way from the page of `docs_path` up to the site root: "../../" or ""."""
+    return "../" * page_url(docs_path).count("/")
+
+
 def _item(pattern: Pattern, assessments: Mapping[str, Assessment], path: str) -> ListItem:
     assessment = assessments.get(pattern.key)
     return {
-        "href": relative(path, f"patterns/{pattern.key}/"),
+        "href": f"{_up(path)}patterns/{pattern.key}/",  # what relative() gives, faster
         "title": pattern.title,
         "summary": summary_of(pattern),
         "alignment": assessment.alignment if assessment else None,
@@ -472,9 +502,10 @@ def _dump(data: Any) -> str:
     ) + "\n"
 
 
-def _data_files(
+def data_files(
     library: Library, assessments: Mapping[str, Assessment], graph: Graph
 ) -> Sequence[Output]:
+    """Render the site's data: api/*.json and the schema."""
     patterns = []
     for pattern in library.patterns:
         assessment = assessments.get(pattern.key)

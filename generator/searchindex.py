@@ -12,6 +12,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,19 +28,36 @@ class IndexError_(Exception):
     """Pagefind failed or wrote something we do not understand."""
 
 
-def index(site: Path) -> None:
-    """Index `site` with Pagefind into site/pagefind/, reproducibly."""
+def index(site: Path, *, background: bool = False) -> None:
+    """Index `site` with Pagefind into site/pagefind/, reproducibly.
+
+    `background` runs Pagefind at a lower priority, so that it yields the processors to
+    work someone is waiting for (`patternlib serve` updating a page).
+    """
+    nice = shutil.which("nice") if background else None
+    fresh = f".pagefind-{os.getpid()}"
+    shutil.rmtree(site / fresh, ignore_errors=True)
     done = subprocess.run(
         # Heading permalinks (¶) would show up in every result's excerpt.
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--silent",
+        [*([nice, "-n", "10"] if nice else []), sys.executable, "-m", "pagefind",
+         "--site", str(site), "--output-subdir", fresh, "--silent",
          "--exclude-selectors", ".headerlink"],
         capture_output=True,
         text=True,
         check=False,
     )
-    if done.returncode != 0:
-        raise IndexError_(done.stderr or done.stdout)
-    normalize(site / "pagefind")
+    try:
+        if done.returncode != 0:
+            raise IndexError_(done.stderr or done.stdout)
+        normalize(site / fresh)
+        # Into place whole: an index written over an older one would keep its stale files.
+        old = site / f".pagefind-old-{os.getpid()}"
+        if (site / "pagefind").exists():
+            (site / "pagefind").rename(old)
+        (site / fresh).rename(site / "pagefind")
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(site / fresh, ignore_errors=True)
 
 
 def _read(path: Path) -> Any:

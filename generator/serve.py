@@ -1,4 +1,9 @@
-"""Preview server: serve site/ and rebuild it when the library's sources change."""
+"""Preview server: serve site/ and bring it up to date when the library's sources change.
+
+Saving a pattern updates its page, and the pages linked to it, in a second or two (see
+generator/live.py); the data files and search index follow in the background. Any other
+change (a pattern added or removed, mkdocs.yml, the schema, templates) rebuilds the site.
+"""
 
 from __future__ import annotations
 
@@ -11,34 +16,55 @@ from pathlib import Path
 
 import click
 
-from generator.build import BuildError, build
+from generator.build import BuildError
+from generator.live import LiveSite, Update
+from generator.report import render as report
 
 WATCHED = ("patterns", "schema", "generator/templates", "generator/theme", "generator/assets")
 
 
-def _snapshot(root: Path) -> dict[Path, float]:
+def _snapshot(root: Path) -> dict[Path, tuple[int, int]]:
     files = [root / "mkdocs.yml"]
     for name in WATCHED:
         folder = root / name
         if folder.is_dir():
             files.extend(p for p in folder.rglob("*") if p.is_file())
-    return {p: p.stat().st_mtime for p in files if p.exists()}
+    out = {}
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        out[path] = (stat.st_mtime_ns, stat.st_size)
+    return out
 
 
-def serve(root: Path, *, host: str, port: int, interval: float = 0.5) -> None:
-    """Build, then serve `root/site` on host:port, rebuilding on every change."""
+def serve(
+    root: Path,
+    *,
+    host: str,
+    port: int,
+    interval: float = 0.2,
+    jobs: int = 1,
+    keep_going: bool = False,
+) -> None:
+    """Build, then serve `root/site` on host:port, updating it on every change."""
     root = root.resolve()
-    site = root / "site"
+    live = LiveSite(root, jobs=jobs, keep_going=keep_going)
+    search = _SearchRefresher(live)
     try:
-        build(root)
+        _full_build(live)
     except BuildError as exc:
         click.echo(exc.format_message(), err=True)
-        if not site.is_dir():
+        if not live.site.is_dir():
+            live.close()
             raise
-    handler = functools.partial(_QuietHandler, directory=str(site))
+    handler = functools.partial(_QuietHandler, directory=str(live.site))
     server = http.server.ThreadingHTTPServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    click.echo(f"serving {site} at http://{host}:{port}/ (Ctrl+C to stop)")
+    search.start()
+    bound = server.server_address[1]  # port 0 picks a free one
+    click.echo(f"serving {live.site} at http://{host}:{bound}/ (Ctrl+C to stop)")
     seen = _snapshot(root)
     try:
         while True:
@@ -46,11 +72,10 @@ def serve(root: Path, *, host: str, port: int, interval: float = 0.5) -> None:
             now = _snapshot(root)
             if now == seen:
                 continue
+            changed = {p for p in now.keys() | seen.keys() if now.get(p) != seen.get(p)}
             seen = now
-            start = time.perf_counter()
             try:
-                build(root)
-                click.echo(f"rebuilt in {time.perf_counter() - start:.1f} s")
+                _apply(live, root, changed, search)
             except BuildError as exc:
                 click.echo(exc.format_message(), err=True)
             except Exception:  # keep serving the last good site whatever went wrong
@@ -59,6 +84,83 @@ def serve(root: Path, *, host: str, port: int, interval: float = 0.5) -> None:
         pass
     finally:
         server.shutdown()
+        search.stop()
+        live.close()
+
+
+def _full_build(live: LiveSite) -> None:
+    start = time.perf_counter()
+    result = live.build()
+    if result.problems:
+        click.echo(report(result.problems, result.patterns, "text"), err=True)
+    click.echo(f"built {result.patterns} patterns in {time.perf_counter() - start:.1f} s")
+
+
+def _apply(live: LiveSite, root: Path, changed: set[Path], search: _SearchRefresher) -> None:
+    """Update the site for `changed` files: in place when only patterns changed, else whole."""
+    patterns = root / "patterns"
+    update = None
+    if all(p.parent == patterns and p.suffix == ".md" for p in changed):
+        update = live.update(changed)
+    if update is None:
+        with search.paused():
+            _full_build(live)
+        return
+    _say(update, {str(p.relative_to(root)) for p in changed})
+    if update.applied:
+        search.request()
+
+
+def _say(update: Update, paths: set[str]) -> None:
+    """Print the edited files' problems (all of them would drown a large library's log)."""
+    mine = tuple(p for p in update.problems if p.path in paths)
+    if mine:
+        click.echo(report(mine, len(paths), "text"), err=True)
+    others = len(update.problems) - len(mine)
+    rest = f"; {others} problems elsewhere in the library" if others else ""
+    if not update.applied:
+        click.echo(f"not updated: the edit leaves errors; the last good site is served{rest}")
+        return
+    click.echo(f"updated {len(update.pages)} pages in {update.seconds:.2f} s{rest}")
+
+
+class _SearchRefresher:
+    """Refresh data and search in the background after updates; one run at a time."""
+
+    def __init__(self, live: LiveSite) -> None:
+        self._live = live
+        self._wanted = threading.Event()
+        self._lock = threading.Lock()  # held while indexing; full builds wait for it
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wanted.set()
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    def paused(self) -> threading.Lock:
+        """Hold this while the site is rebuilt whole: no indexing meanwhile."""
+        return self._lock
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            if self._stopping:
+                return
+            self._wanted.clear()
+            with self._lock:
+                try:
+                    seconds = self._live.refresh()
+                    if seconds is not None:
+                        click.echo(f"data files and search index updated in {seconds:.1f} s")
+                except Exception as exc:  # the pages are served; say why search lags
+                    click.echo(f"search index not updated: {exc}", err=True)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -13,7 +13,12 @@ CUTOFF = 60
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """Return the candidate closest to `word`, if any is close enough to be a likely typo."""
-    originals = tuple(candidates)
+    return _closest(word, tuple(candidates))
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(word: str, originals: tuple[str, ...]) -> str | None:
+    # Cached: a library's dangling links are the same from one check to the next.
     match = process.extractOne(
         utils.default_process(word), _processed(originals), scorer=fuzz.ratio,
         processor=None, score_cutoff=CUTOFF,

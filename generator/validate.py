@@ -7,7 +7,8 @@ import functools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -131,10 +132,17 @@ def validate_files(
     return len(files), tuple(sorted(problems))
 
 
-def check_library(
-    paths: Iterable[Path], *, root: Path | None = None, jobs: int = 1
-) -> tuple[Library, tuple[Problem, ...]]:
-    """Load and check every pattern over `jobs` processes; return the library and problems.
+@dataclass(frozen=True)
+class Checked:
+    """A library with its problems: all of them, and each file's own (not across files)."""
+
+    library: Library
+    problems: tuple[Problem, ...]
+    own: Mapping[str, tuple[Problem, ...]]  # by the file's path as reported
+
+
+def check_library(paths: Iterable[Path], *, root: Path | None = None, jobs: int = 1) -> Checked:
+    """Load and check every pattern over `jobs` processes.
 
     The same as `library = load_library(paths, root=root); validate(library)`, on every
     core. The patterns come back whole (meta and body, for rendering) but located only for
@@ -143,14 +151,38 @@ def check_library(
     files = pattern_files(paths)
     _validator()  # built once, before workers fork
     results = parallel_map(functools.partial(_load_and_check, root=root), files, jobs=jobs)
+    own = {
+        display_path(f, root): tuple(found) for f, (_, found) in zip(files, results, strict=True)
+    }
     library = Library(
         patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
         files=len(files),
     )
-    problems = [problem for _, found in results for problem in found]
-    problems.extend(cross_check(library))
-    problems.extend(near_duplicates(library))
-    return library, tuple(sorted(problems))
+    return recheck(library, own)
+
+
+def recheck(
+    library: Library,
+    own: Mapping[str, tuple[Problem, ...]],
+    *,
+    graph: Graph | None = None,
+    duplicates: bool = True,
+) -> Checked:
+    """Add the problems across files to each file's own problems.
+
+    `graph` saves linking the library again; `duplicates=False` skips the near-duplicate
+    warnings (a whole-library comparison that live updates leave to full builds).
+    """
+    problems = [problem for found in own.values() for problem in found]
+    problems.extend(cross_check(library, graph))
+    if duplicates:
+        problems.extend(near_duplicates(library))
+    return Checked(library, tuple(sorted(problems)), own)
+
+
+def check_file(file: Path, *, root: Path | None) -> tuple[Pattern | None, list[Problem]]:
+    """Load and check one pattern file on its own (see check_library)."""
+    return _load_and_check(file, root=root)
 
 
 def _load_and_check(file: Path, *, root: Path | None) -> tuple[Pattern | None, list[Problem]]:
@@ -168,9 +200,9 @@ def _check_file(file: Path) -> tuple[Pattern | None, list[Problem]]:
     return pattern.outline(), problems + check_pattern(pattern)
 
 
-def cross_check(library: Library) -> list[Problem]:
+def cross_check(library: Library, graph: Graph | None = None) -> list[Problem]:
     """Return the problems between patterns: duplicate ids and slugs, links."""
-    return [*_unique(library), *_link_problems(library, link(library))]
+    return [*_unique(library), *_link_problems(library, graph or link(library))]
 
 
 def check_pattern(pattern: Pattern) -> list[Problem]:
