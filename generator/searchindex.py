@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,36 +29,80 @@ class IndexError_(Exception):
     """Pagefind failed or wrote something we do not understand."""
 
 
-def index(site: Path, *, background: bool = False) -> None:
-    """Index `site` with Pagefind into site/pagefind/, reproducibly.
+# Pagefind holds everything it indexes in memory (2.7 GB for the 200 MB of pattern pages of
+# Commons OS), so a large site is indexed in shards of about this many bytes of HTML, each
+# into a bundle of its own; the search page merges them (Pagefind's mergeIndex).
+SHARD_BYTES = 64 * 1024 * 1024
+PAGES = "patterns/*/index.html"  # the pages with data-pagefind-body
+BUNDLES_FILE = "bundles.json"  # in pagefind/: the other bundles, relative to it
 
-    `background` runs Pagefind at a lower priority, so that it yields the processors to
-    work someone is waiting for (`patternlib serve` updating a page).
+
+def index(site: Path, *, background: bool = False, shard_bytes: int | None = None) -> None:
+    """Index the pattern pages of `site` with Pagefind into site/pagefind/, reproducibly.
+
+    Past `shard_bytes` of pages, the rest go to site/pagefind-2/, -3/..., listed in
+    pagefind/bundles.json. `background` runs Pagefind at a lower priority, so that it yields
+    the processors to work someone is waiting for (`patternlib serve` updating a page).
     """
+    shards = _shards(sorted(site.glob(PAGES)), shard_bytes or SHARD_BYTES)
+    names = ["pagefind"] + [f"pagefind-{n}" for n in range(2, len(shards) + 1)]
+    work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site))
+    try:
+        for n, (name, pages) in enumerate(zip(names, shards, strict=True)):
+            source = work / f"pages-{n}"
+            for page in pages:
+                _link(page, source / page.relative_to(site))
+            _pagefind(source, work / name, background=background)
+            shutil.rmtree(source)
+            normalize(work / name)
+        (work / "pagefind" / BUNDLES_FILE).write_text(
+            json.dumps([f"../{name}/" for name in names[1:]]) + "\n", encoding="utf-8"
+        )
+        # Into place whole: an index written over an older one would keep its stale files.
+        for old in [*site.glob("pagefind-*"), site / "pagefind"]:
+            if old.is_dir():
+                old.rename(work / f"old-{old.name}")
+        for name in names:
+            (work / name).rename(site / name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _shards(pages: list[Path], limit: int) -> list[list[Path]]:
+    """Split pages, in order, into runs of at most `limit` bytes (at least one page each)."""
+    shards: list[list[Path]] = [[]]
+    size = 0
+    for page in pages:
+        bytes_ = page.stat().st_size
+        if shards[-1] and size + bytes_ > limit:
+            shards.append([])
+            size = 0
+        shards[-1].append(page)
+        size += bytes_
+    return shards
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or no hard links: copy
+        shutil.copyfile(source, target)
+
+
+def _pagefind(site: Path, output: Path, *, background: bool) -> None:
     nice = shutil.which("nice") if background else None
-    fresh = f".pagefind-{os.getpid()}"
-    shutil.rmtree(site / fresh, ignore_errors=True)
     done = subprocess.run(
         # Heading permalinks (¶) would show up in every result's excerpt.
         [*([nice, "-n", "10"] if nice else []), sys.executable, "-m", "pagefind",
-         "--site", str(site), "--output-subdir", fresh, "--silent",
+         "--site", str(site), "--output-path", str(output), "--silent",
          "--exclude-selectors", ".headerlink"],
         capture_output=True,
         text=True,
         check=False,
     )
-    try:
-        if done.returncode != 0:
-            raise IndexError_(done.stderr or done.stdout)
-        normalize(site / fresh)
-        # Into place whole: an index written over an older one would keep its stale files.
-        old = site / f".pagefind-old-{os.getpid()}"
-        if (site / "pagefind").exists():
-            (site / "pagefind").rename(old)
-        (site / fresh).rename(site / "pagefind")
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(site / fresh, ignore_errors=True)
+    if done.returncode != 0:
+        raise IndexError_(done.stderr or done.stdout)
 
 
 def _read(path: Path) -> Any:

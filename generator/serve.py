@@ -7,8 +7,10 @@ change (a pattern added or removed, mkdocs.yml, the schema, templates) rebuilds 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import os
 import threading
 import time
 import traceback
@@ -23,19 +25,23 @@ from generator.report import render as report
 WATCHED = ("patterns", "schema", "generator/templates", "generator/theme", "generator/assets")
 
 
-def _snapshot(root: Path) -> dict[Path, tuple[int, int]]:
-    files = [root / "mkdocs.yml"]
-    for name in WATCHED:
-        folder = root / name
-        if folder.is_dir():
-            files.extend(p for p in folder.rglob("*") if p.is_file())
-    out = {}
-    for path in files:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        out[path] = (stat.st_mtime_ns, stat.st_size)
+def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """Modification time and size of every watched file (polled several times a second)."""
+    out: dict[str, tuple[int, int]] = {}
+    with contextlib.suppress(OSError):
+        stat = (root / "mkdocs.yml").stat()
+        out[str(root / "mkdocs.yml")] = (stat.st_mtime_ns, stat.st_size)
+    todo = [str(root / name) for name in WATCHED]
+    while todo:
+        folder = todo.pop()
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(entry.path)
+                    elif entry.is_file():
+                        stat = entry.stat()
+                        out[entry.path] = (stat.st_mtime_ns, stat.st_size)
     return out
 
 
@@ -52,6 +58,7 @@ def serve(
     root = root.resolve()
     live = LiveSite(root, jobs=jobs, keep_going=keep_going)
     search = _SearchRefresher(live)
+    seen = _snapshot(root)  # before building: a file saved during the build is seen after it
     try:
         _full_build(live)
     except BuildError as exc:
@@ -65,14 +72,13 @@ def serve(
     search.start()
     bound = server.server_address[1]  # port 0 picks a free one
     click.echo(f"serving {live.site} at http://{host}:{bound}/ (Ctrl+C to stop)")
-    seen = _snapshot(root)
     try:
         while True:
             time.sleep(interval)
             now = _snapshot(root)
             if now == seen:
                 continue
-            changed = {p for p in now.keys() | seen.keys() if now.get(p) != seen.get(p)}
+            changed = {Path(p) for p in now.keys() | seen.keys() if now.get(p) != seen.get(p)}
             seen = now
             try:
                 _apply(live, root, changed, search)

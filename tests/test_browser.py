@@ -12,14 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from generator import searchindex
+from generator.build import build
 from generator.model import Library
 from generator.score import score
-from tests.browser import BROWSER_TESTS, new_page, screenshot
+from tests.browser import BROWSER_TESTS, new_page, screenshot, serve
 from tests.conftest import ROOT
 
 PILLARS = ("purpose", "governance", "culture", "incentives", "knowledge", "technology",
@@ -152,6 +155,28 @@ def test_search_finds_a_pattern_by_a_word_in_its_text(
     _results(page).first.click()
     expect(page).to_have_url(base_url + f"patterns/{target.key}/")
     expect(page.locator("h1")).to_have_text(target.title)
+
+
+@pytest.mark.parametrize("word", ["customer", "expansion"])
+def test_search_merges_the_bundles_of_a_sharded_index(
+    page: Page, base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str
+) -> None:
+    # A large library is indexed in shards (Pagefind holds what it indexes in memory); one
+    # page per shard here. The search must show what the one-bundle index of the session's
+    # site shows.
+    monkeypatch.setattr(searchindex, "SHARD_BYTES", 1)
+    sharded = build(ROOT, site_dir=tmp_path / "site").site
+    bundles = sorted(p.name for p in sharded.glob("pagefind*"))
+    assert len(bundles) == len(list((ROOT / "patterns").glob("*.md"))) > 1
+
+    page.goto(base_url + f"search/?q={word}")
+    expect(_results(page).first).to_be_visible()
+    expected = sorted(_results(page).all_inner_texts())
+    assert len(expected) > 1, f"pick a word found in several patterns, not {word!r}"
+    with serve(sharded) as url:
+        page.goto(url + f"search/?q={word}")
+        expect(_results(page)).to_have_count(len(expected))
+        assert sorted(_results(page).all_inner_texts()) == expected
 
 
 def test_search_query_in_the_url_is_prefilled(

@@ -24,24 +24,40 @@
     box.dataset.ready = "1";
     var bundle = box.dataset.bundle;
     loadOnce("link", { rel: "stylesheet", href: bundle + "pagefind-ui.css" });
-    loadOnce("script", { src: bundle + "pagefind-ui.js" }).then(function () {
-      /* global PagefindUI */
-      new PagefindUI({
-        element: "#pl-search",
-        bundlePath: bundle,
-        showSubResults: false,
-        showImages: false,
-        autofocus: true,
-      });
-      var query = new URLSearchParams(window.location.search).get("q");
-      if (query) {
-        var input = box.querySelector("input");
-        if (input) {
-          input.value = query;
-          input.dispatchEvent(new Event("input", { bubbles: true }));
+    var bundleUrl = new URL(bundle, document.baseURI);
+    // A large library's index comes in several bundles (see generator/searchindex.py):
+    // pagefind/bundles.json lists the others, merged into every search.
+    var others = fetch(new URL("bundles.json", bundleUrl).href)
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .catch(function () { return []; });
+    Promise.all([loadOnce("script", { src: bundle + "pagefind-ui.js" }), others])
+      .then(function (loaded) {
+        /* global PagefindUI */
+        new PagefindUI({
+          element: "#pl-search",
+          bundlePath: bundle,
+          mergeIndex: loaded[1].map(function (path) {
+            return { bundlePath: new URL(path, bundleUrl).href };
+          }),
+          showSubResults: false,
+          showImages: false,
+          autofocus: true,
+          debounceTimeoutMs: 80,  // Pagefind's 300 ms default is felt on every first query
+        });
+        // Load Pagefind's engine and index metadata now, not on the first keystroke: the UI
+        // imports the same module URL, so it finds it ready.
+        import(new URL("pagefind.js", bundleUrl).href).then(function (pagefind) {
+          if (pagefind.init) return pagefind.init();
+        }).catch(function () { /* the UI reports a missing index itself */ });
+        var query = new URLSearchParams(window.location.search).get("q");
+        if (query) {
+          var input = box.querySelector("input");
+          if (input) {
+            input.value = query;
+            input.dispatchEvent(new Event("input", { bubbles: true }));
+          }
         }
-      }
-    });
+      });
   }
 
   function init() { initSearch(); }
