@@ -223,9 +223,14 @@ def rebuilds(root: Path) -> None:
     with serving(root) as (url, _, lines):
         for slug, how in ((slugs[len(slugs) // 3], "body"), (slugs[len(slugs) // 2], "title"),
                           (slugs[len(slugs) // 4], "body")):
+            before = sum(1 for ln in lines if ln.startswith("updated"))
             seconds = edit_and_wait(root, url, slug, how)
-            time.sleep(1.0)  # let serve print its line
-            said = [ln.strip() for ln in lines if ln.startswith("updated")]
+            deadline = time.monotonic() + 60  # the listing pages come after the edited page
+            while sum(1 for ln in lines if ln.startswith("updated")) == before:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+            said = [ln.strip() for ln in lines if ln.startswith("updated")][before:]
             print(f"serve, {how} edit of {slug}: page served {seconds:.2f} s after the save"
                   f" ({said[-1] if said else 'serve said nothing'})", flush=True)
             time.sleep(2.0)
