@@ -20,7 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from generator import searchindex
 from generator.build import build
-from generator.model import Library
+from generator.model import Library, Pattern
 from generator.score import score
 from tests.browser import BROWSER_TESTS, new_page, screenshot, serve
 from tests.conftest import ROOT
@@ -155,6 +155,30 @@ def test_search_finds_a_pattern_by_a_word_in_its_text(
     _results(page).first.click()
     expect(page).to_have_url(base_url + f"patterns/{target.key}/")
     expect(page.locator("h1")).to_have_text(target.title)
+
+
+def _categories(pattern: Pattern) -> list[str]:
+    value = pattern.meta["classification"]["category"]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_search_filter_narrows_the_results(page: Page, base_url: str, starter: Library) -> None:
+    word, category = "customer", "growth"
+    having = [
+        p for p in starter.patterns
+        if word in (ROOT / p.path).read_text(encoding="utf-8").lower()
+    ]
+    in_category = [p for p in having if category in _categories(p)]
+    assert 0 < len(in_category) < len(having), "pick a word and category that narrow"
+
+    page.goto(base_url + f"search/?q={word}")
+    message = page.locator("#pl-search .pagefind-ui__message")
+    expect(message).to_have_text(f"{len(having)} results for {word}")
+    page.locator("#pl-search summary", has_text=re.compile("category", re.IGNORECASE)).click()
+    page.locator("#pl-search label", has_text=category).click()
+    expect(message).to_have_text(f"{len(in_category)} results for {word}")
+    expect(_results(page)).to_have_count(len(in_category))
+    assert sorted(_results(page).all_inner_texts()) == sorted(p.title for p in in_category)
 
 
 @pytest.mark.parametrize("word", ["customer", "expansion"])
