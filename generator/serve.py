@@ -107,7 +107,11 @@ def _apply(live: LiveSite, root: Path, changed: set[Path], search: _SearchRefres
     patterns = root / "patterns"
     update = None
     if all(p.parent == patterns and p.suffix == ".md" for p in changed):
-        update = live.update(changed)
+        try:
+            update = live.update(changed)
+        except Exception:  # a half-made update: the full build puts everything right
+            click.echo(traceback.format_exc(), err=True)
+            click.echo("the update failed; rebuilding the whole site", err=True)
     if update is None:
         with search.paused():
             _full_build(live)
