@@ -114,7 +114,7 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
     try:
         with _docs_folder(docs_dir) as docs:
-            config = _mkdocs_config(config_file, docs, staging, strict=not keep_going)
+            config = mkdocs_config(config_file, docs, staging, strict=not keep_going)
             # With --keep-going, bodies holding script injection are left out of the site.
             unsafe = {p.path for p in problems if p.rule in INJECTION_RULES}
             site_config = SiteConfig(
@@ -126,7 +126,7 @@ def build(
             pages = Pages(library, assessments, graph, site_config, refused)
             _write_docs(docs, pages, jobs=jobs)
             clock.lap("render")
-            with _source_date(library):
+            with source_date(library):
                 _mkdocs(config, jobs)
             clock.lap("mkdocs")
         _copy_sources(library, root, staging)
@@ -195,7 +195,8 @@ def _write_docs(docs: Path, pages: Pages, *, jobs: int) -> None:
     _RENDERING = (pages, docs, facet_slugs(pages.library))
     try:
         parallel_map(
-            _write_pattern_pages, chunks, jobs=jobs if count >= MIN_PARALLEL else 1, worth=2
+            _write_pattern_pages, chunks, jobs=jobs if count >= MIN_PARALLEL else 1, worth=2,
+            inherits=True,
         )
     finally:
         _RENDERING = None
@@ -220,7 +221,7 @@ def _write(docs: Path, output: Output) -> None:
 
 
 @contextlib.contextmanager
-def _source_date(library: Library) -> Iterator[None]:
+def source_date(library: Library) -> Iterator[None]:
     """Pin MkDocs' build date so two builds of the same input are byte-identical.
 
     SOURCE_DATE_EPOCH wins when the caller sets it; otherwise the newest `modified` date in
@@ -243,7 +244,7 @@ def _source_date(library: Library) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def _mkdocs_config(config_file: Path, docs: Path, site: Path, *, strict: bool) -> MkDocsConfig:
+def mkdocs_config(config_file: Path, docs: Path, site: Path, *, strict: bool) -> MkDocsConfig:
     """Load mkdocs.yml, filling in what every pattern library site needs.
 
     A library's mkdocs.yml can be as short as `site_name: ...`: the theme override, our CSS

@@ -30,7 +30,7 @@ from pathlib import Path
 from generator import build as full
 from generator import searchindex
 from generator.link import link
-from generator.load import display_path, pattern_files
+from generator.load import display_path
 from generator.model import Library, Problem
 from generator.render import (
     Output,
@@ -82,17 +82,19 @@ class LiveSite:
             self.root, keep_going=self.keep_going, jobs=self.jobs, docs_dir=self._docs
         )
         assert result.pages is not None
-        config = full._mkdocs_config(
+        config = full.mkdocs_config(
             self.root / "mkdocs.yml", self._docs, result.site, strict=not self.keep_going
         )
-        with full._source_date(result.pages.library):
+        with full.source_date(result.pages.library):
             self._engine = Engine(config)
         with self._lock:
             self._state = result
         return result
 
     def update(self, changed: Iterable[Path]) -> Update | None:
-        """Bring the site up to date after edits to these existing pattern files.
+        """Bring the site up to date after changes to these pattern files.
+
+        `changed` names every pattern file saved, added or removed since the last call.
 
         Returns None when the edit needs a full build (see the module's docstring).
         """
@@ -100,20 +102,15 @@ class LiveSite:
         state, engine = self._state, self._engine
         if state is None or engine is None or state.pages is None or state.checked is None:
             return None
-        folder = self.root / "patterns"
         old = state.pages.library
         by_path = {p.path: p for p in old.patterns}
-        if {display_path(f, self.root) for f in pattern_files([folder])} != set(
-            state.checked.own
-        ):
-            return None  # a pattern was added or removed
         own = dict(state.checked.own)
         fresh = {}
-        for file in changed:
-            shown = display_path(file.resolve(), self.root)
-            if shown not in own or shown not in by_path:
-                return None
-            pattern, found = check_file(file.resolve(), root=self.root)
+        for file in (f.resolve() for f in changed):
+            shown = display_path(file, self.root)
+            if shown not in by_path or not file.is_file():
+                return None  # added, removed, or unreadable at the last build
+            pattern, found = check_file(file, root=self.root)
             if pattern is None or pattern.key != by_path[shown].key:
                 return None
             fresh[shown] = pattern
@@ -224,7 +221,7 @@ class LiveSite:
                 pages.append(output.path)
             else:  # data files are published as they are
                 _replace(self.site / output.path, output.text.encode("utf-8"))
-        with full._source_date(library):
+        with full.source_date(library):
             return engine.render(pages)
 
 

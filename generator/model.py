@@ -120,10 +120,9 @@ class Pattern:
     def outline(self) -> Pattern:
         """Return this pattern cut down to what rules across files read: identity and links."""
         return replace(
-            self,
+            self.located_for_links(),
             meta={k: v for k, v in self.meta.items() if k in OUTLINE_KEYS},
             body="",
-            positions={p: v for p, v in self.positions.items() if p and p[0] in OUTLINE_KEYS},
             table=None,
         )
 

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -23,14 +24,29 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def fork_context() -> BaseContext | None:
+    """Return the fork start method where the platform has it (workers inherit our state)."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
 def parallel_map(
-    fn: Callable[[T], R], items: Sequence[T], *, jobs: int, worth: int = MIN_PARALLEL
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int,
+    worth: int = MIN_PARALLEL,
+    inherits: bool = False,
 ) -> list[R]:
-    """Return [fn(x) for x in items], over `jobs` processes when there are `worth` items."""
-    if jobs <= 1 or len(items) < worth:
+    """Return [fn(x) for x in items], over `jobs` processes when there are `worth` items.
+
+    `inherits`: `fn` reads state the parent set before the call, which only forked workers
+    see; without fork it runs in this process.
+    """
+    context = fork_context()
+    if jobs <= 1 or len(items) < worth or (inherits and context is None):
         return [fn(item) for item in items]
     # fork shares what the parent already built (schema validator, imports) with workers.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         return list(pool.map(fn, items, chunksize=max(1, len(items) // (jobs * 8))))

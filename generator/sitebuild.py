@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,8 @@ from mkdocs.exceptions import Abort, BuildError, MkDocsException
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+
+from generator.parallel import fork_context
 
 log = logging.getLogger("mkdocs")
 
@@ -164,12 +165,11 @@ def _render_all(
     chunks = [order[i : i + size] for i in range(0, len(order), size)]
     _JOB = job
     try:
-        methods = multiprocessing.get_all_start_methods()
-        if jobs <= 1 or len(chunks) <= 1 or "fork" not in methods:
+        context = fork_context()  # workers read _JOB, which only fork passes on
+        if jobs <= 1 or len(chunks) <= 1 or context is None:
             for chunk in chunks:
                 yield _render_chunk(chunk)
             return
-        context = multiprocessing.get_context("fork")
         gc.freeze()  # workers' collections would otherwise touch, and so copy, every object
         with context.Pool(processes=jobs, maxtasksperchild=None) as pool:
             yield from pool.imap_unordered(_render_chunk, chunks)

@@ -126,10 +126,8 @@ def validate_files(
         patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
         files=len(files),
     )
-    problems = [problem for _, found in results for problem in found]
-    problems.extend(cross_check(library))
-    problems.extend(near_duplicates(library))
-    return len(files), tuple(sorted(problems))
+    own = {display: tuple(found) for display, (_, found) in zip(shown, results, strict=True)}
+    return len(files), recheck(library, own).problems
 
 
 @dataclass(frozen=True)
@@ -150,7 +148,7 @@ def check_library(paths: Iterable[Path], *, root: Path | None = None, jobs: int 
     """
     files = pattern_files(paths)
     _validator()  # built once, before workers fork
-    results = parallel_map(functools.partial(_load_and_check, root=root), files, jobs=jobs)
+    results = parallel_map(functools.partial(check_file, root=root), files, jobs=jobs)
     own = {
         display_path(f, root): tuple(found) for f, (_, found) in zip(files, results, strict=True)
     }
@@ -182,10 +180,6 @@ def recheck(
 
 def check_file(file: Path, *, root: Path | None) -> tuple[Pattern | None, list[Problem]]:
     """Load and check one pattern file on its own (see check_library)."""
-    return _load_and_check(file, root=root)
-
-
-def _load_and_check(file: Path, *, root: Path | None) -> tuple[Pattern | None, list[Problem]]:
     pattern, problems = load_pattern(file, display=display_path(file, root))
     if pattern is None:
         return None, problems
@@ -194,10 +188,8 @@ def _load_and_check(file: Path, *, root: Path | None) -> tuple[Pattern | None, l
 
 
 def _check_file(file: Path) -> tuple[Pattern | None, list[Problem]]:
-    pattern, problems = load_pattern(file, display=display_path(file))
-    if pattern is None:
-        return None, problems
-    return pattern.outline(), problems + check_pattern(pattern)
+    pattern, problems = check_file(file, root=None)
+    return (pattern.outline() if pattern is not None else None), problems
 
 
 def cross_check(library: Library, graph: Graph | None = None) -> list[Problem]:
