@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -217,9 +217,7 @@ def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None,
     if 2 * sum(source.count(c) for c in "[{-?:\n") > NESTING_PRECHECK:
         deep = _too_deep(source)
         if deep is not None:
-            return None, [_problem(display, deep.line + FM_START_LINE, deep.column + 1,
-                                   "yaml-depth", f"front matter is nested deeper than "
-                                   f"{MAX_DEPTH} levels")]
+            return None, [_depth_problem(display, deep)]
     loader = PatternLoader(source)
     try:
         node = loader.get_single_node()
@@ -242,6 +240,8 @@ def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None,
         return None, [_problem(display, line, col, "yaml-syntax",
                                f"invalid YAML: character U+{char:04X} is not allowed")]
     except yaml.MarkedYAMLError as exc:
+        if _libyaml_depth_limit(exc):
+            return None, [_depth_problem(display, _too_deep(source) or exc.problem_mark)]
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + FM_START_LINE if mark else FM_START_LINE
         col = mark.column + 1 if mark else 1
@@ -271,18 +271,43 @@ def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None,
 
 def _too_deep(source: str) -> Any:
     """Return the mark of the first collection nested deeper than MAX_DEPTH, or None."""
-    depth = 0
     try:
-        for event in yaml.parse(source, Loader=PatternLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH + 1:  # the root mapping is depth 1, at path ()
-                    return event.start_mark
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        return _first_too_deep(yaml.parse(source, Loader=PatternLoader))
+    except yaml.YAMLError as exc:
+        if not _libyaml_depth_limit(exc):
+            return None  # loading reports it, located
+        limit = exc.problem_mark
+    # libyaml (PyYAML 6.0.4 and later) refuses nesting past its own limit of 1,000 levels while
+    # it scans ahead, before the parser hands over the event of level 33. The pure-Python
+    # parser has no such limit, reads without recursion, and stops there.
+    try:
+        return _first_too_deep(yaml.parse(source, Loader=yaml.SafeLoader))
     except yaml.YAMLError:
-        return None  # loading reports it, located
+        return limit  # nested past 1,000 levels all the same: report it there
+
+
+def _first_too_deep(events: Iterator[yaml.Event]) -> Any:
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # the root mapping is depth 1, at path ()
+                return event.start_mark
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return None
+
+
+def _libyaml_depth_limit(exc: yaml.YAMLError) -> TypeGuard[yaml.MarkedYAMLError]:
+    """Tell whether libyaml stopped at its own nesting limit (not a syntax error)."""
+    return isinstance(exc, yaml.MarkedYAMLError) and exc.problem == (
+        "exceeded maximum nesting depth"
+    )
+
+
+def _depth_problem(display: str, mark: Any) -> Problem:
+    return _problem(display, mark.line + FM_START_LINE, mark.column + 1, "yaml-depth",
+                    f"front matter is nested deeper than {MAX_DEPTH} levels")
 
 
 class _Refused(Exception):

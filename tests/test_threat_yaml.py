@@ -12,7 +12,9 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 
+from generator import load
 from generator.load import MAX_NODES, parse_pattern
 from tests.threats import (
     FRONT_LINE,
@@ -75,6 +77,13 @@ CASES = {
     "deep-flow-5000": (pattern(front="deep: " + "[" * 5000 + "]" * 5000 + "\n"),
                        f"{P}:{FRONT_LINE}:39: error[yaml-depth] front matter is nested deeper "
                        "than 32 levels"),
+    # Past libyaml's own limit of 1,000 levels (PyYAML 6.0.4), below the size that is measured
+    # before composing: libyaml refuses it while composing, and it is still yaml-depth, located.
+    "deep-flow-1500": (pattern(front="deep: " + "[" * 1500 + "]" * 1500 + "\n"),
+                       f"{P}:{FRONT_LINE}:39: error[yaml-depth] front matter is nested deeper "
+                       "than 32 levels"),
+    "deep-block-1500": (pattern(front="deep:\n" + "- " * 1500 + "x\n"),
+                        f"{P}:{FRONT_LINE + 1}:65: error[yaml-depth]"),
     "deep-flow-unclosed": (pattern(front="deep: " + "[" * 300_000 + "\n"),
                            f"{P}:{FRONT_LINE}:39: error[yaml-depth]"),
     "deep-block-sequence": (pattern(front="deep:\n" + "- " * 300_000 + "x\n"),
@@ -125,6 +134,24 @@ def test_keys_are_text_as_written() -> None:
 def test_alias_bombs_are_refused_in_bounded_memory(levels: int, width: int) -> None:
     # A deterministic memory bound, not a time bound: the expansion is never built.
     _refused_in_bounded_memory(laughs(levels, width), "yaml-alias")
+
+
+@pytest.mark.parametrize("own_limit", [True, False], ids=["libyaml-limit", "no-limit"])
+def test_depth_is_located_whether_libyaml_stops_first_or_not(
+    own_limit: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = "deep: " + "[" * 5000 + "]" * 5000 + "\n"
+    if own_limit:
+        if not yaml.__with_libyaml__:
+            pytest.skip("PyYAML is installed without libyaml")
+        with pytest.raises(yaml.YAMLError, match="exceeded maximum nesting depth"):
+            list(yaml.parse(source, Loader=load.PatternLoader))  # libyaml stops first
+    else:
+        # A parser without that limit (libyaml before PyYAML 6.0.4 had none): the pre-check
+        # meets level 33 among the events.
+        monkeypatch.setattr(load, "PatternLoader", yaml.SafeLoader)
+    mark = load._too_deep(source)
+    assert (mark.line, mark.column) == (0, 38)  # the 33rd "[", after "deep: "
 
 
 def test_deep_nesting_is_refused_in_bounded_memory() -> None:
