@@ -64,11 +64,37 @@ def test_permissions_are_read_only_unless_a_job_needs_more(name: str) -> None:
                        for step in job["steps"]), f"{job_name} needs no write permission"
 
 
+@pytest.mark.parametrize("name", sorted(p.name for p in WORKFLOWS.glob("*.yml")))
+def test_every_job_is_named_and_every_permission_says_why(name: str) -> None:
+    for job_name, job in _load(WORKFLOWS / name)["jobs"].items():
+        assert job.get("name"), f"{job_name} has no name"
+    lines = (WORKFLOWS / name).read_text(encoding="utf-8").splitlines()
+    grant = re.compile(r"\s*(contents|pages|id-token): (read|write)")
+    grants = [line for line in lines if grant.match(line)]
+    assert grants
+    for line in grants:
+        assert re.search(r": (read|write) # \S", line), line
+
+
+def test_dependabot_updates_the_lock_the_bootstrap_and_the_actions() -> None:
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    ecosystems = {update["package-ecosystem"] for update in config["updates"]}
+    assert ecosystems == {"uv", "pip", "github-actions"}
+
+
+def test_workflows_install_as_make_does(pull_request: dict[str, Any],
+                                        publish: dict[str, Any]) -> None:
+    for job in (*pull_request["jobs"].values(), publish["jobs"]["build"]):
+        run = _runs(job)
+        assert "make install" in run
+        assert "pip install" not in run  # an unlocked install would test other versions
+
+
 def test_pull_requests_are_checked_with_annotations(pull_request: dict[str, Any]) -> None:
     assert "pull_request" in pull_request["on"]
     (job,) = pull_request["jobs"].values()
     run = _runs(job)
-    assert "pip install ." in run
+    assert "make install" in run  # exactly the locked versions
     assert re.search(r"patternlib validate --since \S+ --format github", run)
     assert '>> "$GITHUB_STEP_SUMMARY"' in run
     assert "patternlib build" in run
