@@ -27,7 +27,6 @@ from generator.link import link
 from generator.model import Assessment, Graph, Library, Problem
 from generator.parallel import MIN_PARALLEL, parallel_map
 from generator.render import FacetSlugs, Output, SiteConfig, facet_slugs, pattern_page, site_pages
-from generator.sanitize import INJECTION_RULES
 from generator.score import score
 from generator.validate import Checked, check_library
 
@@ -115,15 +114,12 @@ def build(
     try:
         with _docs_folder(docs_dir) as docs:
             config = mkdocs_config(config_file, docs, staging, strict=not keep_going)
-            # With --keep-going, bodies holding script injection are left out of the site.
-            unsafe = {p.path for p in problems if p.rule in INJECTION_RULES}
             site_config = SiteConfig(
                 site_name=config.site_name,
                 repo_url=config.repo_url or None,
                 edit_uri=config.edit_uri or None,
             )
-            refused = frozenset(p.key for p in library.patterns if p.path in unsafe)
-            pages = Pages(library, assessments, graph, site_config, refused)
+            pages = Pages(library, assessments, graph, site_config)
             _write_docs(docs, pages, jobs=jobs)
             clock.lap("render")
             with source_date(library):
@@ -176,7 +172,6 @@ class Pages:
     assessments: Mapping[str, Assessment]
     graph: Graph
     config: SiteConfig
-    refused: frozenset[str]
 
 
 # Set while pattern pages are rendered: forked workers read it instead of unpickling it.
@@ -209,7 +204,6 @@ def _write_pattern_pages(indexes: range) -> int:
         pattern = pages.library.patterns[i]
         _write(docs, pattern_page(
             pattern, pages.library, pages.assessments, pages.graph, pages.config, slugs,
-            pattern.key in pages.refused,
         ))
     return len(indexes)
 

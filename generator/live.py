@@ -40,7 +40,6 @@ from generator.render import (
     listing_pages,
     pattern_page,
 )
-from generator.sanitize import INJECTION_RULES
 from generator.score import assess
 from generator.sitebuild import Engine
 from generator.validate import check_file, recheck
@@ -133,11 +132,7 @@ class LiveSite:
                 assessments.pop(pattern.key, None)
             else:
                 assessments[pattern.key] = assessment
-        unsafe = {path for path in fresh if any(p.rule in INJECTION_RULES for p in own[path])}
-        refused = (state.pages.refused - {p.key for p in fresh.values()}) | {
-            fresh[path].key for path in unsafe
-        }
-        pages = full.Pages(library, assessments, graph, state.pages.config, refused)
+        pages = full.Pages(library, assessments, graph, state.pages.config)
 
         keys = {p.key for p in fresh.values()}
         touched = set(keys)
@@ -149,9 +144,7 @@ class LiveSite:
         order = sorted(touched, key=lambda k: (k not in keys, k))
         by_key = {p.key: p for p in library.patterns}
         outputs = [
-            pattern_page(
-                by_key[k], library, assessments, graph, pages.config, slugs, k in pages.refused
-            )
+            pattern_page(by_key[k], library, assessments, graph, pages.config, slugs)
             for k in order
             if k in by_key
         ]

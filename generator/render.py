@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -14,6 +15,7 @@ from urllib.parse import urlencode
 
 import jinja2
 
+from generator import gfm
 from generator.model import RELATIONSHIPS, Assessment, Edge, Graph, Library, Pattern
 from generator.score import PILLARS_FILE, rubric
 from generator.validate import SCHEMA_FILE
@@ -172,18 +174,12 @@ def render(
     assessments: Mapping[str, Assessment],
     graph: Graph,
     config: SiteConfig,
-    *,
-    refused: frozenset[str] = frozenset(),
 ) -> tuple[Output, ...]:
-    """Render every page and data file of the site's docs folder, sorted by path.
-
-    Patterns in `refused` (keys) get their page without their body: it held markup that is
-    not allowed (a build with --keep-going reports it and publishes the rest).
-    """
+    """Render every page and data file of the site's docs folder, sorted by path."""
     slugs = facet_slugs(library)
     outputs = [
         *(
-            pattern_page(p, library, assessments, graph, config, slugs, p.key in refused)
+            pattern_page(p, library, assessments, graph, config, slugs)
             for p in library.patterns
         ),
         *site_pages(library, assessments, graph, config),
@@ -235,19 +231,21 @@ def pattern_page(
     graph: Graph,
     config: SiteConfig,
     slugs: FacetSlugs,
-    refused: bool,
 ) -> Output:
-    """Render one pattern's page (without its body when `refused`)."""
+    """Render one pattern's page: HTML throughout, the body as GitHub renders it, sanitized.
+
+    Executable markup in the body (which only a --keep-going build publishes) is removed and
+    a notice says what was.
+    """
     path = f"patterns/{pattern.key}.md"
     assessment = assessments.get(pattern.key)
-    in_body = pattern.table is not None and bool(pattern.table.rows)
+    markdown, table_in_body = _body_with_slot(pattern)
     scorecard = _env().get_template("scorecard.html.j2").render(
         a=assessment, calculator_href=relative(path, calculator_url(assessment)),
-        heading=not in_body,  # in the body, the "7 Pillars Assessment" section heads it
+        heading=not table_in_body,  # in the body, the "7 Pillars Assessment" section heads it
     )
-    body, table_in_body = _body_with_scorecard(pattern, scorecard)
-    if refused:
-        body, table_in_body = REFUSED_BODY, False
+    body = gfm.render(markdown, reserved_ids=PAGE_IDS | {pattern.key},
+                      slot=(SCORECARD_SLOT, scorecard.strip()) if table_in_body else None)
     badges = []
     for facet in FACETS:
         if facet.key not in ("domain", "universality", "status", "category"):
@@ -289,8 +287,28 @@ def pattern_page(
         "edit_url": _edit_url(pattern, config),
         "source_href": f"{pattern.key}.md",
     }
-    text = _env().get_template("pattern.md.j2").render(p=context, body=body, scorecard=scorecard)
+    toc = _toc([*((h.level, h.text, h.id) for h in body.headings),
+                *(() if table_in_body else ((3, "7 Pillars scorecard", "scorecard"),)),
+                (2, "Relationships", "relationships"), (2, "Provenance", "provenance")])
+    text = _env().get_template("pattern.md.j2").render(
+        p=context, body=body.html, removed=body.removed, scorecard=scorecard,
+        toc=json.dumps(toc, ensure_ascii=True, separators=(",", ":")).replace("--", "-\\u002d"),
+    )
     return Output(path, text)
+
+
+def _toc(headings: list[tuple[int, str, str]]) -> list[dict[str, object]]:
+    """Nest (level, text, id) headings as MkDocs' table of contents tokens."""
+    top: list[dict[str, object]] = []
+    stack: list[tuple[int, list[dict[str, object]]]] = [(0, top)]
+    for level, text, ident in headings:
+        while stack[-1][0] >= level:
+            stack.pop()
+        children: list[dict[str, object]] = []
+        stack[-1][1].append({"level": level, "id": ident, "name": html.escape(text),
+                             "children": children})
+        stack.append((level, children))
+    return top
 
 
 def calculator_url(assessment: Assessment | None) -> str:
@@ -303,15 +321,17 @@ def calculator_url(assessment: Assessment | None) -> str:
 _H1 = re.compile(r"\A\s*# [^\n]*\n")
 
 
-def _body_with_scorecard(pattern: Pattern, scorecard: str) -> tuple[str, bool]:
-    """Drop the body's title (the page shows its own); put the scorecard in the table's place."""
+def _body_with_slot(pattern: Pattern) -> tuple[str, bool]:
+    """Drop the body's title (the page shows its own); mark the 7 Pillars table's place for
+    the scorecard, when the table stands at the top level of the body."""
     lines = pattern.body.split("\n")
     table_in_body = False
     if pattern.table is not None and pattern.table.rows:
         first = pattern.table.rows[0].line - pattern.body_line - 2  # header and |---| rows
         last = pattern.table.rows[-1].line - pattern.body_line
-        if 0 <= first <= last < len(lines):
-            lines[first : last + 1] = [scorecard.strip()]
+        if 0 <= first <= last < len(lines) and not any(  # not in a list or a quote
+                line[:1].isspace() or line.startswith(">") for line in lines[first : last + 1]):
+            lines[first : last + 1] = ["", f'<div class="{SCORECARD_SLOT}"></div>', ""]
             table_in_body = True
     return _H1.sub("", "\n".join(lines), count=1), table_in_body
 
@@ -474,11 +494,9 @@ def _branch(config: SiteConfig) -> str:
 
 
 NEUTRAL_SCORE = 3
-REFUSED_BODY = (
-    '<p class="pl-refused"><strong>This pattern\'s text is not published:</strong> it contains '
-    "markup that is not allowed (scripts, event handlers or unsafe links). The build report "
-    "says where.</p>"
-)
+# Ids the pattern page gives its own sections: body headings do not take them.
+PAGE_IDS = frozenset({"relationships", "provenance", "scorecard"})
+SCORECARD_SLOT = "pl-scorecard-slot"
 
 
 def _calculator_page() -> Output:

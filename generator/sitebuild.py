@@ -14,7 +14,11 @@ Pages in the navigation are read in the parent first, so every page renders the 
 from __future__ import annotations
 
 import gc
+import html
+import json
 import logging
+import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +36,7 @@ from mkdocs.exceptions import Abort, BuildError, MkDocsException
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from generator.parallel import fork_context
 
@@ -63,6 +68,44 @@ class _Job:
 
 
 _JOB: _Job | None = None
+_TOC = re.compile(r"<!--pl-toc (.*?)-->\n?", re.S)
+_ID = re.compile(r'\bid="([^"]+)"')
+# A relative link to a Markdown file, as cmark-gfm writes it: href="x.md" or "../y/x.md#a".
+_MD_HREF = re.compile(r'(<a href=")(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
+
+
+class HtmlPage(Page):
+    """A page whose docs file is HTML already (`pattern: true`, a pattern page).
+
+    Its body was rendered and sanitized by patternlib (generator/gfm.py); MkDocs' Markdown
+    would only read it again. The table of contents comes in a leading `<!--pl-toc JSON-->`.
+    """
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if not self.meta.get("pattern") or self.markdown is None:
+            super().render(config, files)
+            return
+        text = self.markdown
+        toc = _TOC.match(text)
+        self.toc = get_toc(json.loads(toc.group(1)) if toc else [])
+        text = text[toc.end() :] if toc else text
+        self.content = _MD_HREF.sub(lambda m: self._link(m, files), text)
+        self._title_from_render = None
+        self.present_anchor_ids = set(_ID.findall(self.content))
+        self.links_to_anchors = {}
+
+    def _link(self, match: re.Match[str], files: Files) -> str:
+        """A body's link to another docs file (`other.md#part`) points to its page, as MkDocs'
+        Markdown would make it; one to no file is warned about (an error under strict)."""
+        target, anchor = match.group(2), match.group(3) or ""
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(self.file.src_uri),
+                                                 html.unescape(target)))
+        file = files.get_file_from_path(path)
+        if file is None:
+            log.warning(f"Doc file '{self.file.src_uri}' contains a link '{target}', but the "
+                        f"target '{path}' is not found among documentation files.")
+            return match.group(0)
+        return f'{match.group(1)}{file.url_relative_to(self.file)}{anchor}"'
 
 
 def _prepare(config: MkDocsConfig) -> _Job:
@@ -74,6 +117,9 @@ def _prepare(config: MkDocsConfig) -> _Job:
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
+    for file in files.documentation_pages():
+        if file.page is None and file.src_uri.startswith("patterns/"):
+            HtmlPage(None, file, config)  # before the navigation makes them plain pages
     nav = get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
     pages = []

@@ -212,7 +212,7 @@ def check_pattern(pattern: Pattern) -> list[Problem]:
     problems.extend(assess(pattern)[1])
     problems.extend(_section_problems(pattern))
     problems.extend(
-        Problem(pattern.path, pattern.body_line + f.line - 1, f.col, f.rule, "error", "body",
+        Problem(pattern.path, pattern.body_line + f.line - 1, f.col, f.rule, f.severity, "body",
                 f.message)
         for f in scan_body(pattern.body)
     )

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import markdown
 import pytest
 
-from generator.build import DEFAULTS, BuildError, build
+from generator import gfm
+from generator.build import BuildError, build
 from generator.load import load_library
 from generator.report import as_text
 from generator.validate import validate
@@ -191,22 +191,12 @@ def read_markup(text: str) -> Markup:
 
 
 def render_body(body: str) -> str:
-    """Render a body with the Markdown extensions a build enables by default."""
-    names: list[str] = ["fenced_code"]  # MkDocs adds toc, tables and fenced_code itself
-    configs: dict[str, dict[str, object]] = {}
-    for item in DEFAULTS["markdown_extensions"]:
-        if isinstance(item, dict):
-            ((name, config),) = item.items()
-            names.append(name)
-            configs[name] = config
-        else:
-            names.append(item)
-    html: str = markdown.markdown(body, extensions=names, extension_configs=configs)
-    return html
+    """Render a body as cmark-gfm does for the site, before the sanitizer cleans it."""
+    return gfm._walk(body, render=True)[1]
 
 
 def live_markup(body: str) -> list[str]:
-    """What a browser would run once `body` is rendered to HTML."""
+    """What a browser would run if `body`, rendered to HTML, were published unsanitized."""
     return read_markup(render_body(body)).live()
 
 
