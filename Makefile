@@ -44,6 +44,8 @@ test: $(VENV)/.test
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
+	@echo "The site tests again, built with ProperDocs (MkDocs' drop-in fork):"
+	PATTERNLIB_ENGINE=properdocs $(BIN)/pytest -q tests/test_site.py tests/test_engine.py
 
 ## test-latest: the whole suite on the newest releases pyproject.toml allows, in .venv-latest
 # What a user who runs `pip install patternlib` today gets; uv.lock is left as it is.

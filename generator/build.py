@@ -17,10 +17,6 @@ from typing import Any
 
 import click
 import yaml
-from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException
-from mkdocs.utils.yaml import yaml_load
 
 from generator import searchindex, sitebuild
 from generator.link import link
@@ -28,6 +24,7 @@ from generator.model import Assessment, Graph, Library, Problem
 from generator.parallel import MIN_PARALLEL, parallel_map
 from generator.render import FacetSlugs, Output, SiteConfig, facet_slugs, pattern_page, site_pages
 from generator.score import score
+from generator.sitebuild import MkDocsConfig, MkDocsException, load_config, yaml_load
 from generator.validate import Checked, check_library
 
 ASSETS = Path(__file__).resolve().parent / "assets"

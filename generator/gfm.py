@@ -26,7 +26,7 @@ from typing import Any
 import cffi
 import cmarkgfm._cmark as _bundled  # type: ignore[import-untyped]
 
-from generator.sanitize import Finding, classify_tag, unsafe_url
+from generator.sanitize import EXECUTABLE_SCHEMES, Finding, classify_tag, unsafe_url
 
 _ffi = cffi.FFI()
 _ffi.cdef("""
@@ -51,6 +51,8 @@ cmark_node *cmark_iter_get_node(cmark_iter *iter);
 cmark_node *cmark_node_parent(cmark_node *node);
 cmark_node *cmark_node_first_child(cmark_node *node);
 const char *cmark_node_get_type_string(cmark_node *node);
+int cmark_node_get_type(cmark_node *node);
+cmark_node *cmark_parse_document(const char *buffer, size_t len, int options);
 const char *cmark_node_get_literal(cmark_node *node);
 int cmark_node_set_literal(cmark_node *node, const char *content);
 const char *cmark_node_get_url(cmark_node *node);
@@ -81,7 +83,6 @@ ALERTS = {  # GitHub's alert -> (title, Material's admonition type)
     "WARNING": ("Warning", "warning"),
     "CAUTION": ("Caution", "danger"),
 }
-_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # A tag of raw HTML as a browser's tokenizer starts one; attributes read one by one.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>?", re.S)
@@ -89,7 +90,9 @@ _ATTRIBUTE = re.compile(
     r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""", re.S
 )
 _OTHER_MARKUP = re.compile(r"<(!\[CDATA\[|![A-Za-z]|\?)")
-_COMMENT = re.compile(r"<!--(?:>|->|.*?(?:--!?>|\Z))", re.S)
+# Only a closed comment hides markup from the scan: parsers disagree on where an unclosed one
+# ends (the sanitizer drops it all the same).
+_COMMENT = re.compile(r"<!--(?:>|->|.*?--!?>)", re.S)
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,6 @@ class Body:
 @dataclass
 class _Parse:
     findings: list[Finding] = field(default_factory=list)
-    headings: list[tuple[int, str, int, int]] = field(default_factory=list)  # level,text,line,col
-    alerts: dict[tuple[int, int], str] = field(default_factory=dict)  # (line, col) -> kind
 
 
 def findings(body: str) -> list[Finding]:
@@ -133,14 +134,18 @@ def render(body: str, *, reserved_ids: frozenset[str] = frozenset(),
     parse, raw = _walk(body, render=True)
     used = set(reserved_ids)
     headings = []
-    ids: dict[tuple[int, int], str] = {}
-    for level, text, line, col in parse.headings:
+
+    def heading(match: re.Match[str]) -> str:
+        level, inner = int(match.group(1)), match.group(4)
+        text = html.unescape(_TAGS.sub("", inner))  # the heading's text, as MkDocs' toc reads it
         ident = _unique(_slugify(text), used)
-        ids[(line, col)] = ident
-        headings.append(Heading(level, text, ident, line))
-    out = _HEADING_OPEN.sub(lambda m: _heading(m, ids), raw)
-    if parse.alerts:
-        out = _alerts(out, parse.alerts)
+        headings.append(Heading(level, text, ident, int(match.group(2))))
+        return (f'<h{level} id="{ident}">{inner}<a class="headerlink" href="#{ident}" '
+                f'title="Permanent link">&para;</a></h{level}>')
+
+    out = _HEADING_OPEN.sub(heading, raw)
+    if "[!" in out:
+        out = _alerts(out)
     from generator.sanitize import clean
 
     out = clean(out)
@@ -156,6 +161,15 @@ def render(body: str, *, reserved_ids: frozenset[str] = frozenset(),
 def _walk(body: str, *, render: bool) -> tuple[_Parse, str]:
     """Parse `body`; collect findings, headings and alerts; render it when asked."""
     parse = _Parse()
+    # Raw HTML needs a `<`; a link or image that is not http(s), www or mailto needs `](`,
+    # `]:` or an autolink's `<` (or ftp://). Most bodies have none: not walked at all.
+    if "<" not in body and "](" not in body and "]:" not in body and "ftp:" not in body.lower():
+        if not render:
+            _control(body, parse)
+            return parse, ""
+        text = _render_only(body)
+        _control(body, parse)
+        return parse, text
     data = body.encode("utf-8")
     lines = data.split(b"\n")
     with _LOCK:
@@ -177,6 +191,33 @@ def _walk(body: str, *, render: bool) -> tuple[_Parse, str]:
             _lib.cmark_node_free(root)
     finally:
         _lib.cmark_parser_free(parser)
+    _control(body, parse)
+    parse.findings.sort(key=lambda f: (f.line, f.col, f.rule, f.message))
+    return parse, text
+
+
+def _render_only(body: str) -> str:
+    data = body.encode("utf-8")
+    with _LOCK:
+        parser = _lib.cmark_parser_new(_OPTIONS)
+    try:
+        for extension in _EXTENSIONS:
+            _lib.cmark_parser_attach_syntax_extension(parser, extension)
+        _lib.cmark_parser_feed(parser, data, len(data))
+        root = _lib.cmark_parser_finish(parser)
+        try:
+            raw = _lib.cmark_render_html(
+                root, _OPTIONS, _lib.cmark_parser_get_syntax_extensions(parser))
+            text = _string(raw)
+            _lib.free(raw)
+        finally:
+            _lib.cmark_node_free(root)
+    finally:
+        _lib.cmark_parser_free(parser)
+    return text
+
+
+def _control(body: str, parse: _Parse) -> None:
     control = _CONTROL.search(body)
     if control is not None:  # the first one says enough
         line = body.count("\n", 0, control.start()) + 1
@@ -186,38 +227,49 @@ def _walk(body: str, *, render: bool) -> tuple[_Parse, str]:
             f"control character U+{ord(control.group()):04X} is not text: remove it",
             removed="a control character",
         ))
-    parse.findings.sort(key=lambda f: (f.line, f.col, f.rule, f.message))
-    return parse, text
 
 
 def _visit(root: object, parse: _Parse, lines: list[bytes]) -> None:
+    """Walk the tree once, looking only at the kinds of node that matter (a body has
+    thousands of nodes, and each look costs calls into C)."""
     it = _lib.cmark_iter_new(root)
-    heading: list[str] | None = None  # the text so far of the heading being read
+    step, node_of = _lib.cmark_iter_next, _lib.cmark_iter_get_node
+    type_of = _lib.cmark_node_get_type
     try:
-        while (event := _lib.cmark_iter_next(it)) != _EVENT_DONE:
-            node = _lib.cmark_iter_get_node(it)
-            kind = _ffi.string(_lib.cmark_node_get_type_string(node))
-            if kind == b"heading":
-                if event == _EVENT_ENTER:
-                    heading = []
-                else:
-                    level = _lib.cmark_node_get_heading_level(node)
-                    parse.headings.append((level, "".join(heading or ()), *_where(node, lines)))
-                    heading = None
-                continue
+        while (event := step(it)) != _EVENT_DONE:
             if event != _EVENT_ENTER:
                 continue
-            if kind in (b"text", b"code"):
-                if heading is not None:
-                    heading.append(_literal(node))
-            elif kind in (b"html_inline", b"html_block"):
+            node = node_of(it)
+            kind = type_of(node)
+            if kind in _HTML:
                 _raw_html(node, parse, lines)
-            elif kind in (b"link", b"image"):
-                _link(node, kind.decode(), parse, lines)
-            elif kind == b"block_quote":
-                _alert(node, parse, lines)
+            elif kind in _LINKS:
+                _link(node, parse, lines)
     finally:
         _lib.cmark_iter_free(it)
+
+
+def _node_types() -> dict[str, int]:
+    """The number cmark-gfm gives each kind of node, read off a sample document."""
+    sample = b"# h\n\n> q\n\n<div>\n\n</div>\n\nt `c` <b> [l](u) ![i](s)\n"
+    root = _lib.cmark_parse_document(sample, len(sample), 0)
+    types: dict[str, int] = {}
+    it = _lib.cmark_iter_new(root)
+    try:
+        while _lib.cmark_iter_next(it) != _EVENT_DONE:
+            node = _lib.cmark_iter_get_node(it)
+            name = _ffi.string(_lib.cmark_node_get_type_string(node))
+            types[name.decode() if isinstance(name, bytes) else name] = (
+                _lib.cmark_node_get_type(node))
+    finally:
+        _lib.cmark_iter_free(it)
+        _lib.cmark_node_free(root)
+    return types
+
+
+_TYPES = _node_types()
+_HTML = frozenset({_TYPES["html_inline"], _TYPES["html_block"]})
+_LINKS = frozenset({_TYPES["link"], _TYPES["image"]})
 
 
 def _string(raw: Any) -> str:
@@ -257,7 +309,7 @@ def _where(node: object, lines: list[bytes], offset: int = 0) -> tuple[int, int]
 def _raw_html(node: object, parse: _Parse, lines: list[bytes]) -> None:
     """Find what each tag of a raw HTML node would do; show the harmless look-alikes as text."""
     literal = _literal(node)
-    # A comment hides what it holds, up to its end or to the end of the body.
+    # A comment hides what it holds.
     scanned = _COMMENT.sub(lambda m: " " * len(m.group(0)), literal)
     shown: list[str] = []
     last = 0
@@ -310,9 +362,8 @@ def _attribute(tag: str, match: re.Match[str], parse: _Parse, line: int, col: in
                                    "srcset", "xlink:href"}:
         scheme = unsafe_url(value)
         if scheme is not None:
-            parse.findings.append(Finding(line, col, "unsafe-url",
-                                          f"<{tag} {name}=...> uses a '{scheme}:' URL; use http(s)",
-                                          removed=f"a {scheme}: link"))
+            parse.findings.append(_url_finding(line, col, f"<{tag} {name}=...> uses a "
+                                               f"'{scheme}:' URL", scheme))
         elif name not in ALLOWED_ATTRIBUTES:
             parse.findings.append(Finding(
                 line, col, "html-attribute-dropped",
@@ -323,15 +374,21 @@ def _attribute(tag: str, match: re.Match[str], parse: _Parse, line: int, col: in
             f"attribute {name}= on <{tag}> is not shown on the site", severity="warning"))
 
 
-def _link(node: object, kind: str, parse: _Parse, lines: list[bytes]) -> None:
+def _link(node: object, parse: _Parse, lines: list[bytes]) -> None:
     url = _string(_lib.cmark_node_get_url(node))
     scheme = unsafe_url(url)
     if scheme is None:
         return
     line, col = _url_where(node, lines, scheme)
-    parse.findings.append(Finding(line, col, "unsafe-url",
-                                  f"link to a '{scheme}:' URL; use http(s)",
-                                  removed=f"a {scheme}: link"))
+    parse.findings.append(_url_finding(line, col, f"link to a '{scheme}:' URL", scheme))
+
+
+def _url_finding(line: int, col: int, what: str, scheme: str) -> Finding:
+    if scheme in EXECUTABLE_SCHEMES:
+        return Finding(line, col, "unsafe-url", f"{what}; use http(s)",
+                       removed=f"a {scheme}: link")
+    return Finding(line, col, "url-dropped", f"{what} is not kept on the site (only http, "
+                   "https and mailto are); its text is", severity="warning")
 
 
 # Reference definitions, also inside quotes and list items, the URL on the same or next line.
@@ -367,40 +424,18 @@ def _url_where(node: object, lines: list[bytes], scheme: str) -> tuple[int, int]
     return index + 1, len(data[starts[index] : at].decode("utf-8", "replace")) + 1
 
 
-def _alert(node: object, parse: _Parse, lines: list[bytes]) -> None:
-    """`> [!NOTE]` on the first line of a quote: GitHub's alert; drop the marker's text."""
-    paragraph = _lib.cmark_node_first_child(node)
-    if paragraph == _ffi.NULL or _ffi.string(
-            _lib.cmark_node_get_type_string(paragraph)) != b"paragraph":
-        return
-    first = _lib.cmark_node_first_child(paragraph)
-    if first == _ffi.NULL or _ffi.string(_lib.cmark_node_get_type_string(first)) != b"text":
-        return
-    text = _literal(first)
-    match = _ALERT.match(text)
-    if match is None or text[match.end():].strip():
-        return  # GitHub wants the marker alone on its line
-    parse.alerts[_where(node, lines)] = match.group(1).upper()
-    _lib.cmark_node_set_literal(first, b"")
-
-
 # --- the HTML -------------------------------------------------------------------------------
 
 _HEADING_OPEN = re.compile(r'<h([1-6]) data-sourcepos="(\d+):(\d+)-[^"]*">(.*?)</h\1>', re.S)
-_QUOTE = re.compile(r'<(/?)blockquote(?: data-sourcepos="(\d+):(\d+)-[^"]*")?>')
+_QUOTE = re.compile(r'<(/?)blockquote(?: data-sourcepos="[^"]*")?>')
+_ALERT_START = re.compile(
+    r'\n(<p data-sourcepos="[^"]*">)\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(\n|</p>\n?)',
+    re.I)
+_TAGS = re.compile(r"<[^>]*>")
 
 
-def _heading(match: re.Match[str], ids: dict[tuple[int, int], str]) -> str:
-    level, inner = match.group(1), match.group(4)
-    ident = ids.get((int(match.group(2)), int(match.group(3))))
-    if ident is None:
-        return match.group(0)
-    return (f'<h{level} id="{ident}">{inner}<a class="headerlink" href="#{ident}" '
-            f'title="Permanent link">&para;</a></h{level}>')
-
-
-def _alerts(text: str, alerts: dict[tuple[int, int], str]) -> str:
-    """Turn the quotes that are alerts into Material admonitions, nested ones included."""
+def _alerts(text: str) -> str:
+    """Turn the quotes that open with GitHub's `[!KIND]` line into Material admonitions."""
     out: list[str] = []
     stack: list[bool] = []  # for each open quote: is it an alert
     last = 0
@@ -410,19 +445,20 @@ def _alerts(text: str, alerts: dict[tuple[int, int], str]) -> str:
         if match.group(1):
             out.append("</div>" if stack and stack.pop() else match.group(0))
             continue
-        where = (int(match.group(2)), int(match.group(3))) if match.group(2) else None
-        kind = alerts.get(where) if where else None
-        stack.append(kind is not None)
-        if kind is None:
+        marker = _ALERT_START.match(text, match.end())
+        stack.append(marker is not None)
+        if marker is None:
             out.append(match.group(0))
-        else:
-            title, admonition = ALERTS[kind]
-            out.append(f'<div class="admonition {admonition} pl-alert pl-alert--{kind.lower()}">'
-                       f'<p class="admonition-title">{title}</p>')
+            continue
+        kind = marker.group(2).upper()
+        title, admonition = ALERTS[kind]
+        out.append(f'<div class="admonition {admonition} pl-alert pl-alert--{kind.lower()}">'
+                   f'<p class="admonition-title">{title}</p>\n')
+        # GitHub wants the marker alone on its line; the paragraph goes on after it, or ends.
+        out.append("" if marker.group(3) == "</p>" else marker.group(1))
+        last = marker.end()
     out.append(text[last:])
-    # The marker's paragraph, when the marker was all of it.
-    return re.sub(r'(<p class="admonition-title">[^<]*</p>)\s*<p data-sourcepos="[^"]*">\s*</p>',
-                  r"\1", "".join(out))
+    return "".join(out)
 
 
 def _slugify(text: str) -> str:

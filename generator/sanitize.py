@@ -8,13 +8,14 @@ the sanitizer guarantees.
 
 - **Errors**: executable or page-changing markup (`EXECUTABLE_TAGS`: `<script>`, `<style>`,
   `<iframe>`, `<object>`, `<embed>`, forms...), event handlers (`on...=`), and links or
-  sources with a scheme other than http, https and mailto (`javascript:`, `data:`...; entity,
-  case and whitespace tricks are decoded first). `build --keep-going` publishes such a body
+  sources with a scheme in `EXECUTABLE_SCHEMES` (`javascript:`, `vbscript:`, `data:`...;
+  entity, case and whitespace tricks are decoded first). `build --keep-going` publishes such a body
   with that markup removed and a notice naming what was.
 - **Warnings**: an HTML element outside `ALLOWED_TAGS` that is harmless (`<font>`, `<center>`):
   its text is shown, the tag is not; an attribute outside `ALLOWED_ATTRIBUTES` (`style=`,
   `header-row`): dropped; and markup that only looks like a tag (`<IR>`, `<x-y>`: no HTML
-  element has that name): shown exactly as typed.
+  element has that name): shown exactly as typed; a link with another scheme than http,
+  https or mailto (`ftp:`): its text is shown, without the link.
 - Code spans and fenced or indented code are text, as on GitHub, and are not inspected.
 """
 
@@ -43,6 +44,12 @@ ALLOWED_ATTRIBUTES = frozenset({
 })
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# Schemes that run code or carry a document of their own: refused. Others (ftp:, tel:...)
+# are harmless; the sanitizer drops the link and keeps its text (a warning).
+EXECUTABLE_SCHEMES = frozenset({
+    "javascript", "vbscript", "data", "livescript", "mocha", "jscript", "mhtml", "blob",
+    "filesystem",
+})
 # Run code, load another document or style sheet, or change where the page sends what
 # readers type: refused.
 EXECUTABLE_TAGS = frozenset({

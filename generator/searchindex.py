@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,7 +51,7 @@ def index(site: Path, *, background: bool = False, shard_bytes: int | None = Non
         for n, (name, pages) in enumerate(zip(names, shards, strict=True)):
             source = work / f"pages-{n}"
             for page in pages:
-                _link(page, source / page.relative_to(site))
+                _trim(page, source / page.relative_to(site))
             _pagefind(source, work / name, background=background)
             shutil.rmtree(source)
             normalize(work / name)
@@ -82,12 +82,37 @@ def _shards(pages: list[Path], limit: int) -> list[list[Path]]:
     return shards
 
 
-def _link(source: Path, target: Path) -> None:
+_HTML_OPEN = re.compile(rb"<html\b[^>]*>")
+_BODY_OPEN = b"<div data-pagefind-body>"
+_DIV = re.compile(rb"<(/?)div\b")
+
+
+def _trim(source: Path, target: Path) -> None:
+    """Give Pagefind only what it reads of a page: the `<html lang>` (the index's language)
+    and the data-pagefind-body element (text, title, filters). The rest of a page, Material's
+    header, navigation and scripts, is most of its bytes and would only be parsed and dropped.
+    """
+    page = source.read_bytes()
+    start = page.find(_BODY_OPEN)
+    opening = _HTML_OPEN.search(page)
+    end = _element_end(page, start) if start >= 0 else -1
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or no hard links: copy
-        shutil.copyfile(source, target)
+    if opening is None or end < 0:  # not a page we made: give it whole
+        target.write_bytes(page)
+        return
+    target.write_bytes(opening.group() + b'<head><meta charset="utf-8"></head><body>'
+                       + page[start:end] + b"</body></html>\n")
+
+
+def _element_end(page: bytes, start: int) -> int:
+    """The offset just after the </div> closing the <div> at `start`, or -1."""
+    depth = 0
+    for match in _DIV.finditer(page, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            close = page.find(b">", match.end())
+            return close + 1 if close >= 0 else -1
+    return -1
 
 
 def _pagefind(site: Path, output: Path, *, background: bool) -> None:

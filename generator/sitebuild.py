@@ -1,4 +1,6 @@
-"""MkDocs' build, with the pages rendered on every core.
+"""MkDocs' build, with the pages rendered on every core: the one module that uses MkDocs.
+
+It runs on MkDocs 1.6 or on its drop-in fork ProperDocs (see generator/__init__.py).
 
 `mkdocs build` converts and templates each page on one core; for a library of thousands of
 patterns that is most of the build. This runs the same steps as mkdocs.commands.build.build
@@ -31,15 +33,19 @@ from mkdocs.commands.build import (
     _build_theme_template,
     _populate_page,
 )
+from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError, MkDocsException
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.yaml import yaml_load
 
 from generator.parallel import fork_context
 
+__all__ = ["Engine", "HtmlPage", "MkDocsConfig", "MkDocsException", "build", "load_config",
+           "yaml_load"]
 log = logging.getLogger("mkdocs")
 
 # Pages per task handed to a worker: small enough to balance big and small pages.
