@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -117,13 +118,19 @@ def build(
                 edit_uri=config.edit_uri or None,
             )
             pages = Pages(library, assessments, graph, site_config)
-            _write_docs(docs, pages, jobs=jobs)
+            search_work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=staging))
+            search_pages = search_work / "pages"
+            _write_docs(docs, pages, jobs=jobs, search=(search_pages, _language(config)))
             clock.lap("render")
+            # Pagefind indexes the pattern pages from what was just rendered, beside MkDocs:
+            # it is mostly single-threaded, and MkDocs does not need both cores all along.
+            indexer = searchindex.Indexer(search_pages, search_work)
             with source_date(library):
                 _mkdocs(config, jobs)
             clock.lap("mkdocs")
         _copy_sources(library, root, staging)
-        _pagefind(staging)
+        _pagefind(indexer, staging)
+        shutil.rmtree(search_work, ignore_errors=True)
         clock.lap("search")
         _swap(staging, site)
     except BaseException:
@@ -172,11 +179,16 @@ class Pages:
 
 
 # Set while pattern pages are rendered: forked workers read it instead of unpickling it.
-_RENDERING: tuple[Pages, Path, FacetSlugs] | None = None
+_RENDERING: tuple[Pages, Path, FacetSlugs, tuple[Path, str] | None] | None = None
 
 
-def _write_docs(docs: Path, pages: Pages, *, jobs: int) -> None:
-    """Write the docs folder MkDocs builds from; pattern pages are rendered on every core."""
+def _write_docs(docs: Path, pages: Pages, *, jobs: int,
+                search: tuple[Path, str] | None = None) -> None:
+    """Write the docs folder MkDocs builds from; pattern pages are rendered on every core.
+
+    With `search` (a folder, the site's language), each pattern page's content is also
+    written there as Pagefind's input, at the path its page will have in the site.
+    """
     global _RENDERING
     for output in site_pages(pages.library, pages.assessments, pages.graph, pages.config):
         _write(docs, output)
@@ -184,7 +196,7 @@ def _write_docs(docs: Path, pages: Pages, *, jobs: int) -> None:
     shutil.copytree(ASSETS, docs / "assets" / "patternlib")
     count = len(pages.library.patterns)
     chunks = [range(i, min(i + 64, count)) for i in range(0, count, 64)]
-    _RENDERING = (pages, docs, facet_slugs(pages.library))
+    _RENDERING = (pages, docs, facet_slugs(pages.library), search)
     try:
         parallel_map(
             _write_pattern_pages, chunks, jobs=jobs if count >= MIN_PARALLEL else 1, worth=2,
@@ -196,13 +208,32 @@ def _write_docs(docs: Path, pages: Pages, *, jobs: int) -> None:
 
 def _write_pattern_pages(indexes: range) -> int:
     assert _RENDERING is not None
-    pages, docs, slugs = _RENDERING
+    pages, docs, slugs, search = _RENDERING
     for i in indexes:
         pattern = pages.library.patterns[i]
-        _write(docs, pattern_page(
+        output = pattern_page(
             pattern, pages.library, pages.assessments, pages.graph, pages.config, slugs,
-        ))
+        )
+        _write(docs, output)
+        if search is not None:
+            folder, language = search
+            target = folder / "patterns" / pattern.key / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(searchindex.page_input(language, page_content(output.text)))
     return len(indexes)
+
+
+_FRONT_AND_TOC = re.compile(r"\A---\n.*?\n---\n(?:<!--pl-toc .*?-->\n)?", re.S)
+
+
+def page_content(text: str) -> str:
+    """A pattern page's HTML as MkDocs publishes it (its docs file less the front matter)."""
+    return _FRONT_AND_TOC.sub("", text, count=1)
+
+
+def _language(config: MkDocsConfig) -> str:
+    language = config.theme.get("language") or "en"
+    return str(language)
 
 
 def _write(docs: Path, output: Output) -> None:
@@ -288,9 +319,9 @@ def _copy_sources(library: Library, root: Path, site: Path) -> None:
             shutil.copyfile(source, target)
 
 
-def _pagefind(site: Path) -> None:
+def _pagefind(indexer: searchindex.Indexer, site: Path) -> None:
     try:
-        searchindex.index(site)
+        indexer.finish(site)
     except searchindex.IndexError_ as exc:
         raise BuildError(f"Pagefind failed to index the site:\n{exc}") from exc
 

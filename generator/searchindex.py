@@ -12,11 +12,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -44,28 +46,77 @@ def index(site: Path, *, background: bool = False, shard_bytes: int | None = Non
     pagefind/bundles.json. `background` runs Pagefind at a lower priority, so that it yields
     the processors to work someone is waiting for (`patternlib serve` updating a page).
     """
-    shards = _shards(sorted(site.glob(PAGES)), shard_bytes or SHARD_BYTES)
-    names = ["pagefind"] + [f"pagefind-{n}" for n in range(2, len(shards) + 1)]
     work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site))
     try:
-        for n, (name, pages) in enumerate(zip(names, shards, strict=True)):
-            source = work / f"pages-{n}"
-            for page in pages:
-                _trim(page, source / page.relative_to(site))
-            _pagefind(source, work / name, background=background)
-            shutil.rmtree(source)
-            normalize(work / name)
-        (work / "pagefind" / BUNDLES_FILE).write_text(
-            json.dumps([f"../{name}/" for name in names[1:]]) + "\n", encoding="utf-8"
-        )
-        # Into place whole: an index written over an older one would keep its stale files.
-        for old in [*site.glob("pagefind-*"), site / "pagefind"]:
-            if old.is_dir():
-                old.rename(work / f"old-{old.name}")
-        for name in names:
-            (work / name).rename(site / name)
+        source = work / "pages"
+        for page in sorted(site.glob(PAGES)):
+            _trim(page, source / page.relative_to(site))
+        names = _index_tree(source, work, background=background, shard_bytes=shard_bytes)
+        _install(work, names, site)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def page_input(language: str, content: str) -> bytes:
+    """What Pagefind is given of a pattern page whose content (inside Material's
+    data-pagefind-body) is `content`: the same text, filters and title, none of the chrome."""
+    return (f'<html lang="{language}"><head><meta charset="utf-8"></head><body>'
+            f"<div data-pagefind-body>{content}</div></body></html>\n").encode()
+
+
+class Indexer:
+    """Pagefind over a tree of page inputs (`page_input`), run in a thread while the site is
+    still being built; `finish` puts the index into the built site."""
+
+    def __init__(self, source: Path, work: Path) -> None:
+        self._source, self._work = source, work
+        self._names: list[str] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._names = _index_tree(self._source, self._work, background=False,
+                                      shard_bytes=None)
+        except BaseException as exc:  # handed to finish, in the caller's thread
+            self._error = exc
+
+    def finish(self, site: Path) -> None:
+        """Wait for Pagefind; move its bundles into `site` (an IndexError_ if it failed)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        _install(self._work, self._names, site)
+
+
+def _index_tree(source: Path, work: Path, *, background: bool,
+                shard_bytes: int | None) -> list[str]:
+    """Index the pages under `source` into bundles in `work`; return the bundles' names."""
+    shards = _shards(sorted(source.rglob("*.html")), shard_bytes or SHARD_BYTES)
+    names = ["pagefind"] + [f"pagefind-{n}" for n in range(2, len(shards) + 1)]
+    for n, (name, pages) in enumerate(zip(names, shards, strict=True)):
+        shard = work / f"pages-{n}"
+        for page in pages:
+            _link(page, shard / page.relative_to(source))
+        _pagefind(shard, work / name, background=background)
+        shutil.rmtree(shard)
+        normalize(work / name)
+    (work / "pagefind" / BUNDLES_FILE).write_text(
+        json.dumps([f"../{name}/" for name in names[1:]]) + "\n", encoding="utf-8"
+    )
+    return names
+
+
+def _install(work: Path, names: list[str], site: Path) -> None:
+    # Into place whole: an index written over an older one would keep its stale files.
+    old_dir = work / "old"
+    old_dir.mkdir(exist_ok=True)
+    for old in [*site.glob("pagefind-*"), site / "pagefind"]:
+        if old.is_dir():
+            old.rename(old_dir / old.name)
+    for name in names:
+        (work / name).rename(site / name)
 
 
 def _shards(pages: list[Path], limit: int) -> list[list[Path]]:
@@ -80,6 +131,14 @@ def _shards(pages: list[Path], limit: int) -> list[list[Path]]:
         shards[-1].append(page)
         size += bytes_
     return shards
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or no hard links: copy
+        shutil.copyfile(source, target)
 
 
 _HTML_OPEN = re.compile(rb"<html\b[^>]*>")
