@@ -429,8 +429,8 @@ def _url_where(node: object, lines: list[bytes], scheme: str) -> tuple[int, int]
 _HEADING_OPEN = re.compile(r'<h([1-6]) data-sourcepos="(\d+):(\d+)-[^"]*">(.*?)</h\1>', re.S)
 _QUOTE = re.compile(r'<(/?)blockquote(?: data-sourcepos="[^"]*")?>')
 _ALERT_START = re.compile(
-    r'\n(<p data-sourcepos="[^"]*">)\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(\n|</p>\n?)',
-    re.I)
+    r'\n(<p data-sourcepos="[^"]*">)\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*'
+    r"((?:(?!</p>)[^\n])*)(\n|</p>\n?)", re.I)
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -452,10 +452,13 @@ def _alerts(text: str) -> str:
             continue
         kind = marker.group(2).upper()
         title, admonition = ALERTS[kind]
+        # Words after the marker: GitHub shows such a quote as plain text, but the author
+        # meant a callout with that title (as Obsidian and Material write them).
+        title = marker.group(3).strip() or title
         out.append(f'<div class="admonition {admonition} pl-alert pl-alert--{kind.lower()}">'
                    f'<p class="admonition-title">{title}</p>\n')
-        # GitHub wants the marker alone on its line; the paragraph goes on after it, or ends.
-        out.append("" if marker.group(3) == "</p>" else marker.group(1))
+        # The paragraph goes on after the marker's line, or ends with it.
+        out.append("" if marker.group(4).startswith("</p>") else marker.group(1))
         last = marker.end()
     out.append(text[last:])
     return "".join(out)

@@ -124,8 +124,17 @@ def test_each_github_alert_is_a_callout_naming_its_kind(kind: str) -> None:
     assert "<blockquote" not in html
 
 
+def test_words_after_the_marker_title_the_callout() -> None:
+    # GitHub would show this quote as text; its author meant a callout with that title.
+    html = gfm.render("> [!NOTE] Confidence Rating: **3** (Established)\n> More.\n").html
+    assert '<p class="admonition-title">Confidence Rating: <strong>3</strong> (Established)</p>' \
+        in html
+    assert "<p>More.</p>" in html
+    assert "[!NOTE]" not in html
+
+
 def test_quotes_that_are_not_alerts_stay_quotes() -> None:
-    for body in ("> Just a quote.\n", "> [!NOTE] on the marker's line\n", "> [!NOTES]\n> x\n"):
+    for body in ("> Just a quote.\n", "> x [!NOTE]\n", "> [!NOTES]\n> x\n"):
         html = gfm.render(body).html
         assert "<blockquote>" in html, body
         assert "admonition" not in html, body
