@@ -122,14 +122,12 @@ def build(
             search_pages = search_work / "pages"
             _write_docs(docs, pages, jobs=jobs, search=(search_pages, _language(config)))
             clock.lap("render")
-            # Pagefind indexes the pattern pages from what was just rendered, beside MkDocs:
-            # it is mostly single-threaded, and MkDocs does not need both cores all along.
-            indexer = searchindex.Indexer(search_pages, search_work)
             with source_date(library):
                 _mkdocs(config, jobs)
             clock.lap("mkdocs")
         _copy_sources(library, root, staging)
-        _pagefind(indexer, staging)
+        # After MkDocs, not beside it: both at once pass the memory the build may take.
+        _pagefind(search_pages, search_work, staging)
         shutil.rmtree(search_work, ignore_errors=True)
         clock.lap("search")
         _swap(staging, site)
@@ -319,9 +317,9 @@ def _copy_sources(library: Library, root: Path, site: Path) -> None:
             shutil.copyfile(source, target)
 
 
-def _pagefind(indexer: searchindex.Indexer, site: Path) -> None:
+def _pagefind(pages: Path, work: Path, site: Path) -> None:
     try:
-        indexer.finish(site)
+        searchindex.index_inputs(pages, work, site)
     except searchindex.IndexError_ as exc:
         raise BuildError(f"Pagefind failed to index the site:\n{exc}") from exc
 

@@ -105,9 +105,19 @@ def page_url(docs_path: str) -> str:
 
 def relative(from_docs_path: str, to_url: str) -> str:
     """Return a link from the page of `from_docs_path` to a site URL, relative."""
-    here = page_url(from_docs_path)
-    target = to_url.rstrip("/") or "."
-    rel = posixpath.relpath(target, here.rstrip("/") or ".")
+    return _relative(page_url(from_docs_path), to_url)
+
+
+@cache
+def _relative(here: str, to_url: str) -> str:
+    # Site URLs are plain segments (no `.` or `..`): the common prefix is all relpath's
+    # work, without its calls to abspath (thousands of relationship links per library).
+    base = [s for s in here.split("/") if s]
+    target = [s for s in to_url.split("/") if s]
+    common = 0
+    while common < min(len(base), len(target)) and base[common] == target[common]:
+        common += 1
+    rel = "/".join([".."] * (len(base) - common) + target[common:]) or "."
     return rel + "/" if to_url.endswith("/") and rel != "." else ("./" if rel == "." else rel)
 
 

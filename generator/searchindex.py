@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -64,30 +63,10 @@ def page_input(language: str, content: str) -> bytes:
             f"<div data-pagefind-body>{content}</div></body></html>\n").encode()
 
 
-class Indexer:
-    """Pagefind over a tree of page inputs (`page_input`), run in a thread while the site is
-    still being built; `finish` puts the index into the built site."""
-
-    def __init__(self, source: Path, work: Path) -> None:
-        self._source, self._work = source, work
-        self._names: list[str] = []
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._names = _index_tree(self._source, self._work, background=False,
-                                      shard_bytes=None)
-        except BaseException as exc:  # handed to finish, in the caller's thread
-            self._error = exc
-
-    def finish(self, site: Path) -> None:
-        """Wait for Pagefind; move its bundles into `site` (an IndexError_ if it failed)."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        _install(self._work, self._names, site)
+def index_inputs(source: Path, work: Path, site: Path) -> None:
+    """Index a tree of page inputs (`page_input`, at their site paths) into `site`, using
+    `work` (a scratch folder on the same file system) on the way."""
+    _install(work, _index_tree(source, work, background=False, shard_bytes=None), site)
 
 
 def _index_tree(source: Path, work: Path, *, background: bool,
