@@ -9,15 +9,18 @@ so two builds of the same input give the same bytes. The search results are unch
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +33,12 @@ class IndexError_(Exception):
     """Pagefind failed or wrote something we do not understand."""
 
 
-# Pagefind holds everything it indexes in memory (2.7 GB for the 200 MB of pattern pages of
-# Commons OS), so a large site is indexed in shards of about this many bytes of HTML, each
-# into a bundle of its own; the search page merges them (Pagefind's mergeIndex).
-SHARD_BYTES = 64 * 1024 * 1024
+# Pagefind holds everything it indexes in memory (2.7 GB for the pattern pages of Commons OS),
+# so a large site is indexed in shards of about this many bytes of page input (the content it
+# indexes: 1.26 GB of Pagefind for a 40 MB shard of the corpus), each into a bundle of its
+# own; the search page merges them (Pagefind's mergeIndex). Pagefind uses every core itself:
+# two shards at once were no faster.
+SHARD_BYTES = 40 * 1024 * 1024
 PAGES = "patterns/*/index.html"  # the pages with data-pagefind-body
 BUNDLES_FILE = "bundles.json"  # in pagefind/: the other bundles, relative to it
 
@@ -153,19 +158,38 @@ def _element_end(page: bytes, start: int) -> int:
     return -1
 
 
+_RUNNING: set[subprocess.Popen[str]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
 def _pagefind(site: Path, output: Path, *, background: bool) -> None:
     nice = shutil.which("nice") if background else None
-    done = subprocess.run(
+    # A session of its own: `stop_all` ends the wrapper and the binary it starts together.
+    process = subprocess.Popen(
         # Heading permalinks (¶) would show up in every result's excerpt.
         [*([nice, "-n", "10"] if nice else []), sys.executable, "-m", "pagefind",
          "--site", str(site), "--output-path", str(output), "--silent",
          "--exclude-selectors", ".headerlink"],
-        capture_output=True,
-        text=True,
-        check=False,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
-    if done.returncode != 0:
-        raise IndexError_(done.stderr or done.stdout)
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
+    try:
+        out, err = process.communicate()
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
+    if process.returncode != 0:
+        raise IndexError_(err or out or f"Pagefind stopped ({process.returncode})")
+
+
+def stop_all() -> None:
+    """End every Pagefind still running (`patternlib serve` stopping mid-refresh)."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGTERM)
 
 
 def _read(path: Path) -> Any:

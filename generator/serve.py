@@ -11,6 +11,7 @@ import contextlib
 import functools
 import http.server
 import os
+import signal
 import threading
 import time
 import traceback
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from generator import searchindex
 from generator.build import BuildError
 from generator.live import LiveSite, Update
 from generator.report import render as report
@@ -72,6 +74,9 @@ def serve(
     search.start()
     bound = server.server_address[1]  # port 0 picks a free one
     click.echo(f"serving {live.site} at http://{host}:{bound}/ (Ctrl+C to stop)")
+    # A SIGTERM (a service manager, a test) stops the loop as Ctrl+C does, cleanup included.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         while True:
             time.sleep(interval)
@@ -90,8 +95,13 @@ def serve(
         pass
     finally:
         server.shutdown()
+        searchindex.stop_all()  # a refresh's Pagefind would outlive us, indexing a site gone
         search.stop()
         live.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _full_build(live: LiveSite) -> None:

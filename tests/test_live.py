@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -150,3 +151,50 @@ def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:
         text: str = response.read().decode("utf-8")
         return text
+
+
+def test_stopping_ends_a_running_pagefind_and_what_it_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `python -m pagefind` starts the Pagefind binary as a child: a stand-in does the same
+    # (a shell that starts a long sleep), and stop_all must end both.
+    from generator import searchindex
+
+    pid_file = tmp_path / "child.pid"
+    stand_in = tmp_path / "python"
+    stand_in.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {pid_file}\nwait\n", encoding="utf-8")
+    stand_in.chmod(0o755)
+    monkeypatch.setattr(searchindex.sys, "executable", str(stand_in))
+    errors: list[BaseException] = []
+
+    def index() -> None:
+        try:
+            searchindex._pagefind(tmp_path, tmp_path / "out", background=True)
+        except searchindex.IndexError_ as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=index)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not (pid_file.exists() and pid_file.read_text().strip()):
+        assert time.monotonic() < deadline, "the stand-in did not start"
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    searchindex.stop_all()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert errors  # a stopped Pagefind is a failed index, not a silent one
+    deadline = time.monotonic() + 5
+    while _alive(child):
+        assert time.monotonic() < deadline, "the child of the stopped Pagefind still runs"
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is gone for our purpose: it runs nothing.
+    status = Path(f"/proc/{pid}/stat")
+    return status.exists() and status.read_text().split()[2] != "Z"
