@@ -18,6 +18,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import cmarkgfm  # type: ignore[import-untyped]
 import markdown
 from corpus import unpacked
 
@@ -76,6 +77,17 @@ def main() -> None:
             counts[f"{tag} now"] += new.count(tag)
         if old != new:
             differing.append(name)
+    options = cmarkgfm.cmark.Options
+    github_differs = [
+        name for name in texts
+        if tags(after[name].html) != tags(cmarkgfm.cmark.markdown_to_html_with_extensions(
+            texts[name], options=options.CMARK_OPT_UNSAFE | options.CMARK_OPT_FOOTNOTES,
+            extensions=["table", "autolink", "strikethrough", "tasklist"]))
+    ]
+    not_callouts = [n for n in github_differs if "pl-alert--" not in after[n].html]
+    print(f"against GitHub's engine (cmarkgfm, unsanitized): {len(texts) - len(github_differs)}"
+          f" bodies have its element structure; {len(github_differs)} differ, "
+          f"{len(not_callouts)} of them elsewhere than in callouts {not_callouts[:5]}")
     alerts = sum(body.html.count("pl-alert--") for body in after.values())
     print(f"element structure differs in {len(differing)} of {len(texts)} bodies "
           f"({100 * len(differing) / len(texts):.0f} %)")
