@@ -680,3 +680,14 @@ def test_pattern_pages_name_inferred_links_from_their_side(edges: Built) -> None
         ("Enabled by", ["Alpha"]),
         ("Related", ["Alpha"]),
     ]
+
+
+def test_a_body_link_to_another_pattern_file_leads_to_its_page(tmp_path: Path) -> None:
+    # On GitHub, [beta](beta.md) opens the file; on the site it opens beta's page.
+    root = _write_library(tmp_path / "lib")
+    _replace(root / "patterns" / "alpha.md", "Keep fixtures small.",
+             "Keep fixtures small, as [beta](beta.md) and [its overview](beta.md#1-overview) do.")
+    site = build(root, jobs=1).site
+    page = (site / "patterns" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../beta/">beta</a>' in page
+    assert '<a href="../beta/#1-overview">its overview</a>' in page
