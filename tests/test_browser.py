@@ -174,7 +174,10 @@ def test_search_filter_narrows_the_results(page: Page, base_url: str, starter: L
     page.goto(base_url + f"search/?q={word}")
     message = page.locator("#pl-search .pagefind-ui__message")
     expect(message).to_have_text(f"{len(having)} results for {word}")
-    page.locator("#pl-search summary", has_text=re.compile("category", re.IGNORECASE)).click()
+    # The filter panel comes after the first results, once Pagefind has counted the filters:
+    # on a loaded machine that took over the default 5 s once.
+    page.locator("#pl-search summary", has_text=re.compile("category", re.IGNORECASE)).click(
+        timeout=20_000)
     page.locator("#pl-search label", has_text=category).click()
     expect(message).to_have_text(f"{len(in_category)} results for {word}")
     expect(_results(page)).to_have_count(len(in_category))
