@@ -149,6 +149,9 @@ def render(body: str, *, reserved_ids: frozenset[str] = frozenset(),
     from generator.sanitize import clean
 
     out = clean(out)
+    if "<input" in out:  # task lists: a checkbox says what it shows, for screen readers too
+        out = _CHECKBOX.sub(lambda m: m.group(0)[:-1] + (
+            ' aria-label="done">' if "checked" in m.group(0) else ' aria-label="not done">'), out)
     if slot is not None:
         out = out.replace(f'<div class="{slot[0]}"></div>', slot[1], 1)
     removed = tuple(sorted({f.removed for f in parse.findings if f.severity == "error"}))
@@ -432,6 +435,7 @@ _ALERT_START = re.compile(
     r'\n(<p data-sourcepos="[^"]*">)\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*'
     r"((?:(?!</p>)[^\n])*)(\n|</p>\n?)", re.I)
 _TAGS = re.compile(r"<[^>]*>")
+_CHECKBOX = re.compile(r"<input\b[^>]*>")  # after the sanitizer: only its own attributes
 
 
 def _alerts(text: str) -> str:

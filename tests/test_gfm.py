@@ -111,6 +111,9 @@ def test_every_gfm_feature_has_github_s_structure() -> None:
 def test_task_list_boxes_cannot_be_ticked() -> None:
     html = gfm.render("- [x] done\n- [ ] to do\n").html
     assert html.count('disabled=""') == 2
+    # axe-core: a form control needs a name; the box says what it shows.
+    assert '<input checked="" type="checkbox" disabled="" aria-label="done">' in html
+    assert '<input type="checkbox" disabled="" aria-label="not done">' in html
 
 
 @pytest.mark.parametrize("kind", sorted(gfm.ALERTS))
