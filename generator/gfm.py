@@ -149,9 +149,6 @@ def render(body: str, *, reserved_ids: frozenset[str] = frozenset(),
     from generator.sanitize import clean
 
     out = clean(out)
-    if "<input" in out:  # task lists: a checkbox says what it shows, for screen readers too
-        out = _CHECKBOX.sub(lambda m: m.group(0)[:-1] + (
-            ' aria-label="done">' if "checked" in m.group(0) else ' aria-label="not done">'), out)
     if slot is not None:
         out = out.replace(f'<div class="{slot[0]}"></div>', slot[1], 1)
     removed = tuple(sorted({f.removed for f in parse.findings if f.severity == "error"}))
@@ -273,6 +270,7 @@ def _node_types() -> dict[str, int]:
 _TYPES = _node_types()
 _HTML = frozenset({_TYPES["html_inline"], _TYPES["html_block"]})
 _LINKS = frozenset({_TYPES["link"], _TYPES["image"]})
+_IMAGE = _TYPES["image"]
 
 
 def _string(raw: Any) -> str:
@@ -366,7 +364,8 @@ def _attribute(tag: str, match: re.Match[str], parse: _Parse, line: int, col: in
         scheme = unsafe_url(value)
         if scheme is not None:
             parse.findings.append(_url_finding(line, col, f"<{tag} {name}=...> uses a "
-                                               f"'{scheme}:' URL", scheme))
+                                               f"'{scheme}:' URL", scheme,
+                                               image=tag == "img" and name == "src", url=value))
         elif name not in ALLOWED_ATTRIBUTES:
             parse.findings.append(Finding(
                 line, col, "html-attribute-dropped",
@@ -383,11 +382,19 @@ def _link(node: object, parse: _Parse, lines: list[bytes]) -> None:
     if scheme is None:
         return
     line, col = _url_where(node, lines, scheme)
-    parse.findings.append(_url_finding(line, col, f"link to a '{scheme}:' URL", scheme))
+    image = _lib.cmark_node_get_type(node) == _IMAGE
+    parse.findings.append(_url_finding(line, col, f"link to a '{scheme}:' URL", scheme,
+                                       image=image, url=url))
 
 
-def _url_finding(line: int, col: int, what: str, scheme: str) -> Finding:
-    if scheme in EXECUTABLE_SCHEMES:
+# A picture inline in the page: an image, never a document (SVG, which can hold scripts, is not).
+_DATA_PICTURE = re.compile(r"data:image/(?:png|jpeg|gif|webp|avif)[;,]", re.I)
+
+
+def _url_finding(line: int, col: int, what: str, scheme: str, *, image: bool = False,
+                 url: str = "") -> Finding:
+    harmless = image and _DATA_PICTURE.match(html.unescape(url).strip()) is not None
+    if scheme in EXECUTABLE_SCHEMES and not harmless:
         return Finding(line, col, "unsafe-url", f"{what}; use http(s)",
                        removed=f"a {scheme}: link")
     return Finding(line, col, "url-dropped", f"{what} is not kept on the site (only http, "
@@ -435,7 +442,6 @@ _ALERT_START = re.compile(
     r'\n(<p data-sourcepos="[^"]*">)\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*'
     r"((?:(?!</p>)[^\n])*)(\n|</p>\n?)", re.I)
 _TAGS = re.compile(r"<[^>]*>")
-_CHECKBOX = re.compile(r"<input\b[^>]*>")  # after the sanitizer: only its own attributes
 
 
 def _alerts(text: str) -> str:

@@ -112,8 +112,11 @@ def test_task_list_boxes_cannot_be_ticked() -> None:
     html = gfm.render("- [x] done\n- [ ] to do\n").html
     assert html.count('disabled=""') == 2
     # axe-core: a form control needs a name; the box says what it shows.
-    assert '<input checked="" type="checkbox" disabled="" aria-label="done">' in html
+    assert '<input type="checkbox" checked="" disabled="" aria-label="done">' in html
     assert '<input type="checkbox" disabled="" aria-label="not done">' in html
+    # Whatever the body wrote, an input is that checkbox.
+    raw = gfm.render('<input type="text" value="x" onfocus="y()" checked>').html
+    assert '<input type="checkbox" checked="" disabled="" aria-label="done">' in raw
 
 
 @pytest.mark.parametrize("kind", sorted(gfm.ALERTS))
@@ -207,3 +210,11 @@ def test_repeated_and_reserved_headings_get_numbered_ids() -> None:
     body = "## Notes\n\n## Notes\n\n## Relationships\n"
     ids = [h.id for h in gfm.render(body, reserved_ids=frozenset({"relationships"})).headings]
     assert ids == ["notes", "notes_1", "relationships_1"]
+
+
+def test_an_inline_picture_is_a_warning_a_data_document_an_error() -> None:
+    picture = gfm.findings("![chart](data:image/png;base64,iVBORw0KGgo=)\n")
+    assert [(f.rule, f.severity) for f in picture] == [("url-dropped", "warning")]
+    for body in ("[x](data:image/png;base64,AAA)\n", "![x](data:text/html,hi)\n",
+                 '<img src="data:image/svg+xml;base64,PHN2Zz4=">\n'):
+        assert [(f.rule, f.severity) for f in gfm.findings(body)] == [("unsafe-url", "error")]
