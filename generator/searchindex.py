@@ -176,6 +176,10 @@ def _pagefind(site: Path, output: Path, *, background: bool) -> None:
         _RUNNING.add(process)
     try:
         out, err = process.communicate()
+    except BaseException:  # Ctrl+C: its own session does not get the terminal's signal
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGTERM)
+        raise
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(process)
