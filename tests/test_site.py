@@ -691,3 +691,24 @@ def test_a_body_link_to_another_pattern_file_leads_to_its_page(tmp_path: Path) -
     page = (site / "patterns" / "alpha" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../beta/">beta</a>' in page
     assert '<a href="../beta/#1-overview">its overview</a>' in page
+
+
+def test_home_page_counts_say_what_the_library_holds() -> None:
+    from generator.link import link
+    from generator.load import load_library
+    from generator.render import SiteConfig, render
+    from generator.score import score
+
+    library = load_library([VALID_LIBRARY])
+    assessments = score(library)
+    one = {key: assessments[key] for key in sorted(assessments)[:1]}
+
+    def home(scored: dict[str, object]) -> str:
+        outputs = render(library, scored, link(library), SiteConfig("Lib"))  # type: ignore[arg-type]
+        return next(o.text for o in outputs if o.path == "index.md")
+
+    assert "3 patterns, each scored on the 7 Pillars" in home(dict(assessments))
+    partly = home(dict(one))
+    assert "3 patterns, 1 of them scored so far on the 7 Pillars" in partly
+    assert "<p><strong>1</strong> domain</p>" in partly  # the fixtures share one domain
+    assert "3 patterns, to be scored on the 7 Pillars" in home({})
