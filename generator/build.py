@@ -7,7 +7,6 @@ import copy
 import datetime as dt
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -120,7 +119,7 @@ def build(
             pages = Pages(library, assessments, graph, site_config)
             search_work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=staging))
             search_pages = search_work / "pages"
-            _write_docs(docs, pages, jobs=jobs, search=(search_pages, _language(config)))
+            _write_docs(docs, pages, jobs=jobs, search=(search_pages, site_language(config)))
             clock.lap("render")
             with source_date(library):
                 _mkdocs(config, jobs)
@@ -214,22 +213,12 @@ def _write_pattern_pages(indexes: range) -> int:
         )
         _write(docs, output)
         if search is not None:
-            folder, language = search
-            target = folder / "patterns" / pattern.key / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(searchindex.page_input(language, page_content(output.text)))
+            searchindex.write_input(search[0], output.path, search[1], output.text)
     return len(indexes)
 
 
-_FRONT_AND_TOC = re.compile(r"\A---\n.*?\n---\n(?:<!--pl-toc .*?-->\n)?", re.S)
-
-
-def page_content(text: str) -> str:
-    """A pattern page's HTML as MkDocs publishes it (its docs file less the front matter)."""
-    return _FRONT_AND_TOC.sub("", text, count=1)
-
-
-def _language(config: MkDocsConfig) -> str:
+def site_language(config: MkDocsConfig) -> str:
+    """The language the theme declares (`<html lang>`), which Pagefind indexes under."""
     language = config.theme.get("language") or "en"
     return str(language)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +25,15 @@ from typing import Any
 import cffi
 import cmarkgfm._cmark as _bundled  # type: ignore[import-untyped]
 
-from generator.sanitize import EXECUTABLE_SCHEMES, Finding, classify_tag, unsafe_url
+from generator.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    EXECUTABLE_SCHEMES,
+    URL_ATTRIBUTES,
+    Finding,
+    classify_tag,
+    clean,
+    unsafe_url,
+)
 
 _ffi = cffi.FFI()
 _ffi.cdef("""
@@ -74,7 +81,6 @@ _EXTENSIONS = tuple(_lib.cmark_find_syntax_extension(name)
 _OPTIONS = (_bundled.lib.CMARK_OPT_UNSAFE | _bundled.lib.CMARK_OPT_FOOTNOTES
             | _bundled.lib.CMARK_OPT_SOURCEPOS)
 _EVENT_DONE, _EVENT_ENTER = 1, 2
-_LOCK = threading.Lock()  # extension registration is global; parsing itself is reentrant
 
 ALERTS = {  # GitHub's alert -> (title, Material's admonition type)
     "NOTE": ("Note", "note"),
@@ -146,8 +152,6 @@ def render(body: str, *, reserved_ids: frozenset[str] = frozenset(),
     out = _HEADING_OPEN.sub(heading, raw)
     if "[!" in out:
         out = _alerts(out)
-    from generator.sanitize import clean
-
     out = clean(out)
     if slot is not None:
         out = out.replace(f'<div class="{slot[0]}"></div>', slot[1], 1)
@@ -159,62 +163,38 @@ def render(body: str, *, reserved_ids: frozenset[str] = frozenset(),
 
 
 def _walk(body: str, *, render: bool) -> tuple[_Parse, str]:
-    """Parse `body`; collect findings, headings and alerts; render it when asked."""
+    """Parse `body`; collect its findings; render it when asked."""
     parse = _Parse()
     # Raw HTML needs a `<`; a link or image that is not http(s), www or mailto needs `](`,
-    # `]:` or an autolink's `<` (or ftp://). Most bodies have none: not walked at all.
-    if "<" not in body and "](" not in body and "]:" not in body and "ftp:" not in body.lower():
-        if not render:
-            _control(body, parse)
-            return parse, ""
-        text = _render_only(body)
-        _control(body, parse)
-        return parse, text
-    data = body.encode("utf-8")
-    lines = data.split(b"\n")
-    with _LOCK:
+    # `]:` or an autolink's `<` (or ftp://). Most bodies have none: their tree is not walked.
+    walk = "<" in body or "](" in body or "]:" in body or _FTP.search(body) is not None
+    text = ""
+    if walk or render:
+        data = body.encode("utf-8")
         parser = _lib.cmark_parser_new(_OPTIONS)
-    try:
-        for extension in _EXTENSIONS:
-            _lib.cmark_parser_attach_syntax_extension(parser, extension)
-        _lib.cmark_parser_feed(parser, data, len(data))
-        root = _lib.cmark_parser_finish(parser)
         try:
-            _visit(root, parse, lines)
-            text = ""
-            if render:
-                raw = _lib.cmark_render_html(
-                    root, _OPTIONS, _lib.cmark_parser_get_syntax_extensions(parser))
-                text = _string(raw)
-                _lib.free(raw)
+            for extension in _EXTENSIONS:
+                _lib.cmark_parser_attach_syntax_extension(parser, extension)
+            _lib.cmark_parser_feed(parser, data, len(data))
+            root = _lib.cmark_parser_finish(parser)
+            try:
+                if walk:
+                    _visit(root, parse, data.split(b"\n"))
+                if render:
+                    raw = _lib.cmark_render_html(
+                        root, _OPTIONS, _lib.cmark_parser_get_syntax_extensions(parser))
+                    text = _string(raw)
+                    _lib.free(raw)
+            finally:
+                _lib.cmark_node_free(root)
         finally:
-            _lib.cmark_node_free(root)
-    finally:
-        _lib.cmark_parser_free(parser)
+            _lib.cmark_parser_free(parser)
     _control(body, parse)
     parse.findings.sort(key=lambda f: (f.line, f.col, f.rule, f.message))
     return parse, text
 
 
-def _render_only(body: str) -> str:
-    data = body.encode("utf-8")
-    with _LOCK:
-        parser = _lib.cmark_parser_new(_OPTIONS)
-    try:
-        for extension in _EXTENSIONS:
-            _lib.cmark_parser_attach_syntax_extension(parser, extension)
-        _lib.cmark_parser_feed(parser, data, len(data))
-        root = _lib.cmark_parser_finish(parser)
-        try:
-            raw = _lib.cmark_render_html(
-                root, _OPTIONS, _lib.cmark_parser_get_syntax_extensions(parser))
-            text = _string(raw)
-            _lib.free(raw)
-        finally:
-            _lib.cmark_node_free(root)
-    finally:
-        _lib.cmark_parser_free(parser)
-    return text
+_FTP = re.compile("ftp:", re.I)
 
 
 def _control(body: str, parse: _Parse) -> None:
@@ -351,8 +331,6 @@ def _raw_html(node: object, parse: _Parse, lines: list[bytes]) -> None:
 
 
 def _attribute(tag: str, match: re.Match[str], parse: _Parse, line: int, col: int) -> None:
-    from generator.sanitize import ALLOWED_ATTRIBUTES, URL_ATTRIBUTES
-
     name = match.group(1).lower()
     value = (match.group(2) or "").strip("\"'")
     if name.startswith("on"):

@@ -64,6 +64,7 @@ class LiveSite:
         self.jobs = jobs
         self.keep_going = keep_going
         self._docs = Path(tempfile.mkdtemp(prefix="patternlib-live-"))
+        self._language = "en"  # the theme's, once a build has read mkdocs.yml
         self._state: full.BuildResult | None = None
         self._engine: Engine | None = None
         self._lock = threading.Lock()  # guards _state and _stale for the background refresh
@@ -84,6 +85,7 @@ class LiveSite:
         config = full.mkdocs_config(
             self.root / "mkdocs.yml", self._docs, result.site, strict=not self.keep_going
         )
+        self._language = full.site_language(config)
         with full.source_date(result.pages.library):
             self._engine = Engine(config)
         with self._lock:
@@ -188,7 +190,14 @@ class LiveSite:
             if docs_file.read_text(encoding="utf-8") != output.text:
                 _replace(docs_file, output.text.encode("utf-8"))
                 _replace(self.site / output.path, output.text.encode("utf-8"))
-        searchindex.index(self.site, background=True)
+        work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=self.site))
+        try:
+            for page in sorted((self._docs / "patterns").glob("*.md")):
+                searchindex.write_input(work / "pages", f"patterns/{page.name}", self._language,
+                                        page.read_text(encoding="utf-8"))
+            searchindex.index_inputs(work / "pages", work, self.site, background=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         return time.perf_counter() - start
 
     def _same_pages(self, outputs: list[Output]) -> bool:

@@ -504,6 +504,20 @@ def _branch(config: SiteConfig) -> str:
 
 
 NEUTRAL_SCORE = 3
+# A pattern page's docs file: front matter, then its table of contents as this comment (read
+# by sitebuild.HtmlPage), then the page's HTML.
+PAGE_TOC = re.compile(r"<!--pl-toc (.*?)-->\n?", re.S)
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+
+
+def page_content(text: str) -> str:
+    """A pattern page's HTML as MkDocs publishes it: its docs file less front matter and
+    table of contents."""
+    text = _FRONT_MATTER.sub("", text, count=1)
+    toc = PAGE_TOC.match(text)
+    return text[toc.end() :] if toc else text
+
+
 # Ids the pattern page gives its own sections: body headings do not take them.
 PAGE_IDS = frozenset({"relationships", "provenance", "scorecard"})
 SCORECARD_SLOT = "pl-scorecard-slot"

@@ -66,7 +66,7 @@ HTML_ELEMENTS = ALLOWED_TAGS | EXECUTABLE_TAGS | frozenset({
     "noembed", "noframes", "optgroup", "output", "picture", "plaintext", "progress", "rp",
     "rt", "ruby", "search", "slot", "strike", "title", "tt", "xmp", "big", "acronym", "basefont",
     "bgsound", "blink", "dir", "image", "isindex", "keygen", "listing", "menuitem", "multicol",
-    "nextid", "nobr", "spacer", "frame", "img", "hr", "br",
+    "nextid", "nobr", "spacer",
 })
 # The rules that refuse a body: `build` stops on them; `--keep-going` removes the markup.
 INJECTION_RULES = frozenset({"html-tag", "html-attribute", "unsafe-url", "control-character"})

@@ -14,17 +14,17 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
 import cbor2
+
+from generator.render import page_content, page_url
 
 SIGNATURE = b"pagefind_dcd"
 
@@ -39,39 +39,30 @@ class IndexError_(Exception):
 # own; the search page merges them (Pagefind's mergeIndex). Pagefind uses every core itself:
 # two shards at once were no faster.
 SHARD_BYTES = 40 * 1024 * 1024
-PAGES = "patterns/*/index.html"  # the pages with data-pagefind-body
 BUNDLES_FILE = "bundles.json"  # in pagefind/: the other bundles, relative to it
 
 
-def index(site: Path, *, background: bool = False, shard_bytes: int | None = None) -> None:
-    """Index the pattern pages of `site` with Pagefind into site/pagefind/, reproducibly.
+def write_input(folder: Path, docs_path: str, language: str, docs_text: str) -> None:
+    """Write what Pagefind is given of the pattern page of a docs file (`patterns/x.md`),
+    at the path its page has in the site: the page's HTML inside data-pagefind-body, as in
+    Material's page, without the header, navigation and scripts around it."""
+    target = folder / page_url(docs_path) / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(
+        f'<html lang="{language}"><head><meta charset="utf-8"></head><body>'
+        f"<div data-pagefind-body>{page_content(docs_text)}</div></body></html>\n".encode()
+    )
 
-    Past `shard_bytes` of pages, the rest go to site/pagefind-2/, -3/..., listed in
+
+def index_inputs(source: Path, work: Path, site: Path, *, background: bool = False) -> None:
+    """Index a tree of page inputs (`write_input`) into `site`, using `work` (a scratch
+    folder on the same file system) on the way.
+
+    Past SHARD_BYTES of inputs, the rest go to site/pagefind-2/, -3/..., listed in
     pagefind/bundles.json. `background` runs Pagefind at a lower priority, so that it yields
     the processors to work someone is waiting for (`patternlib serve` updating a page).
     """
-    work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site))
-    try:
-        source = work / "pages"
-        for page in sorted(site.glob(PAGES)):
-            _trim(page, source / page.relative_to(site))
-        names = _index_tree(source, work, background=background, shard_bytes=shard_bytes)
-        _install(work, names, site)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def page_input(language: str, content: str) -> bytes:
-    """What Pagefind is given of a pattern page whose content (inside Material's
-    data-pagefind-body) is `content`: the same text, filters and title, none of the chrome."""
-    return (f'<html lang="{language}"><head><meta charset="utf-8"></head><body>'
-            f"<div data-pagefind-body>{content}</div></body></html>\n").encode()
-
-
-def index_inputs(source: Path, work: Path, site: Path) -> None:
-    """Index a tree of page inputs (`page_input`, at their site paths) into `site`, using
-    `work` (a scratch folder on the same file system) on the way."""
-    _install(work, _index_tree(source, work, background=False, shard_bytes=None), site)
+    _install(work, _index_tree(source, work, background=background, shard_bytes=None), site)
 
 
 def _index_tree(source: Path, work: Path, *, background: bool,
@@ -123,39 +114,6 @@ def _link(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:  # another file system, or no hard links: copy
         shutil.copyfile(source, target)
-
-
-_HTML_OPEN = re.compile(rb"<html\b[^>]*>")
-_BODY_OPEN = b"<div data-pagefind-body>"
-_DIV = re.compile(rb"<(/?)div\b")
-
-
-def _trim(source: Path, target: Path) -> None:
-    """Give Pagefind only what it reads of a page: the `<html lang>` (the index's language)
-    and the data-pagefind-body element (text, title, filters). The rest of a page, Material's
-    header, navigation and scripts, is most of its bytes and would only be parsed and dropped.
-    """
-    page = source.read_bytes()
-    start = page.find(_BODY_OPEN)
-    opening = _HTML_OPEN.search(page)
-    end = _element_end(page, start) if start >= 0 else -1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if opening is None or end < 0:  # not a page we made: give it whole
-        target.write_bytes(page)
-        return
-    target.write_bytes(opening.group() + b'<head><meta charset="utf-8"></head><body>'
-                       + page[start:end] + b"</body></html>\n")
-
-
-def _element_end(page: bytes, start: int) -> int:
-    """The offset just after the </div> closing the <div> at `start`, or -1."""
-    depth = 0
-    for match in _DIV.finditer(page, start):
-        depth += -1 if match.group(1) else 1
-        if depth == 0:
-            close = page.find(b">", match.end())
-            return close + 1 if close >= 0 else -1
-    return -1
 
 
 _RUNNING: set[subprocess.Popen[str]] = set()

@@ -43,6 +43,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.yaml import yaml_load
 
 from generator.parallel import fork_context
+from generator.render import PAGE_TOC
 
 __all__ = ["Engine", "HtmlPage", "MkDocsConfig", "MkDocsException", "build", "load_config",
            "yaml_load"]
@@ -74,7 +75,6 @@ class _Job:
 
 
 _JOB: _Job | None = None
-_TOC = re.compile(r"<!--pl-toc (.*?)-->\n?", re.S)
 _ID = re.compile(r'\bid="([^"]+)"')
 # A relative link to a Markdown file, as cmark-gfm writes it: href="x.md" or "../y/x.md#a".
 _MD_HREF = re.compile(r'(<a href=")(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
@@ -92,7 +92,7 @@ class HtmlPage(Page):
             super().render(config, files)
             return
         text = self.markdown
-        toc = _TOC.match(text)
+        toc = PAGE_TOC.match(text)
         self.toc = get_toc(json.loads(toc.group(1)) if toc else [])
         text = text[toc.end() :] if toc else text
         self.content = _MD_HREF.sub(lambda m: self._link(m, files), text)
