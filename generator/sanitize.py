@@ -68,10 +68,6 @@ HTML_ELEMENTS = ALLOWED_TAGS | EXECUTABLE_TAGS | frozenset({
     "bgsound", "blink", "dir", "image", "isindex", "keygen", "listing", "menuitem", "multicol",
     "nextid", "nobr", "spacer",
 })
-# The rules that refuse a body: `build` stops on them; `--keep-going` removes the markup.
-INJECTION_RULES = frozenset({"html-tag", "html-attribute", "unsafe-url", "control-character"})
-
-
 @dataclass(frozen=True)
 class Finding:
     """Something in a body at a 1-based line and column: unsafe (an error) or not shown as

@@ -117,20 +117,23 @@ def _link(source: Path, target: Path) -> None:
 
 
 _RUNNING: set[subprocess.Popen[str]] = set()
-_RUNNING_LOCK = threading.Lock()
+_RUNNING_LOCK = threading.Lock()  # guards _RUNNING and _STOPPED
+_STOPPED = threading.Event()  # set by stop_all: no Pagefind starts after it
 
 
 def _pagefind(site: Path, output: Path, *, background: bool) -> None:
     nice = shutil.which("nice") if background else None
-    # A session of its own: `stop_all` ends the wrapper and the binary it starts together.
-    process = subprocess.Popen(
-        # Heading permalinks (¶) would show up in every result's excerpt.
-        [*([nice, "-n", "10"] if nice else []), sys.executable, "-m", "pagefind",
-         "--site", str(site), "--output-path", str(output), "--silent",
-         "--exclude-selectors", ".headerlink"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )
-    with _RUNNING_LOCK:
+    with _RUNNING_LOCK:  # started and recorded at once: stop_all sees it or it never starts
+        if _STOPPED.is_set():
+            raise IndexError_("stopped: the program is ending")
+        # A session of its own: `stop_all` ends the wrapper and the binary it starts together.
+        process = subprocess.Popen(
+            # Heading permalinks (¶) would show up in every result's excerpt.
+            [*([nice, "-n", "10"] if nice else []), sys.executable, "-m", "pagefind",
+             "--site", str(site), "--output-path", str(output), "--silent",
+             "--exclude-selectors", ".headerlink"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
         _RUNNING.add(process)
     try:
         out, err = process.communicate()
@@ -146,8 +149,10 @@ def _pagefind(site: Path, output: Path, *, background: bool) -> None:
 
 
 def stop_all() -> None:
-    """End every Pagefind still running (`patternlib serve` stopping mid-refresh)."""
+    """End every Pagefind still running and start no other (`patternlib serve` stopping
+    mid-refresh: the refresh's next shard would otherwise start after this)."""
     with _RUNNING_LOCK:
+        _STOPPED.set()
         running = list(_RUNNING)
     for process in running:
         with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -165,6 +165,7 @@ def test_stopping_ends_a_running_pagefind_and_what_it_started(
     stand_in.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {pid_file}\nwait\n", encoding="utf-8")
     stand_in.chmod(0o755)
     monkeypatch.setattr(searchindex.sys, "executable", str(stand_in))
+    monkeypatch.setattr(searchindex, "_STOPPED", threading.Event())  # this test's stop only
     errors: list[BaseException] = []
 
     def index() -> None:
@@ -184,6 +185,9 @@ def test_stopping_ends_a_running_pagefind_and_what_it_started(
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert errors  # a stopped Pagefind is a failed index, not a silent one
+    # And none starts after the stop: the refresh's next shard is refused.
+    with pytest.raises(searchindex.IndexError_, match="stopped"):
+        searchindex._pagefind(tmp_path, tmp_path / "out", background=True)
     deadline = time.monotonic() + 5
     while _alive(child):
         assert time.monotonic() < deadline, "the child of the stopped Pagefind still runs"
