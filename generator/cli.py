@@ -227,6 +227,12 @@ def serve(root: Path, port: int, host: str, keep_going: bool, jobs: int) -> None
     help="Folder to write the converted patterns to (created if missing).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in DIR.")
+@click.option(
+    "--site-name",
+    metavar="NAME",
+    help="The site's name, for the mkdocs.yml written beside DIR when there is none "
+    "(default: the source's own, from its mkdocs.yml, _config.yml or README.md).",
+)
 @jobs_option("Processes to convert files with (0: one per core).")
 @click.option(
     "--report",
@@ -235,22 +241,28 @@ def serve(root: Path, port: int, host: str, keep_going: bool, jobs: int) -> None
     help="Also write the report, every mapped and kept field included, as JSON to this file.",
 )
 def import_command(
-    src: Path, into: Path, force: bool, jobs: int, report_file: Path | None
+    src: Path, into: Path, force: bool, site_name: str | None, jobs: int,
+    report_file: Path | None,
 ) -> None:
     """Convert a folder of Commons OS pattern files into this library's format.
 
     SRC is a folder of pattern files in either Commons OS layout (v1 or nested), or a
     repository with them in _patterns/. Fields with no place in this format are kept under
     x_import. The report gives a line per file, then every problem with PATH:LINE:COL. Files
-    already in DIR are never overwritten without --force. Exits 1 when a file could not be
-    read (it is not written); run `patternlib validate DIR` next.
+    already in DIR are never overwritten without --force. When DIR is a library's patterns/
+    folder and the library has no mkdocs.yml, one is written naming the site (an existing one
+    is never changed). Exits 1 when a file could not be read (it is not written); run
+    `patternlib validate DIR` next.
 
     Example: patternlib import ../patterns/_patterns --into patterns/
     """
-    from generator.importer import import_library, render_report, report_json
+    from generator.importer import import_library, name_site, render_report, report_json
 
     report = import_library(src, into, force=force, jobs=jobs or default_jobs())
     click.echo(render_report(report))
+    named = name_site(src, into, site_name)
+    if named:
+        click.echo(named)
     if report_file is not None:
         report_file.write_text(report_json(report), encoding="utf-8")
     if report.unreadable:

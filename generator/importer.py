@@ -572,6 +572,80 @@ def _how(how: Counter[str]) -> str:
     return "; ".join(parts)
 
 
+# --- the site's name -------------------------------------------------------------------------
+
+
+def source_name(src: Path) -> tuple[str, str] | None:
+    """Return the name the source library gives itself, and where it says so: the
+    repository's mkdocs.yml `site_name`, Jekyll `_config.yml` `title` (Commons OS publishes its
+    `_patterns` collection with Jekyll), or the first heading of its README.md."""
+    # The repository: SRC itself when its patterns are in _patterns/, else the folder above
+    # a _patterns/ folder given directly, else the folder of patterns itself.
+    repo = src.parent if src.name == "_patterns" and _source_folder(src) == src else src
+    for config, key in (("mkdocs.yml", "site_name"), ("_config.yml", "title")):
+        file = repo / config
+        try:
+            data = yaml.load(file.read_text(encoding="utf-8"), Loader=_NameLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        name = data.get(key) if isinstance(data, dict) else None
+        if isinstance(name, str) and name.strip():
+            return " ".join(name.split()), display_path(file)
+    readme = repo / "README.md"
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    heading = re.search(r"^# +(.+?)[ #]*$", text, re.M)
+    if heading and heading.group(1).strip():
+        return " ".join(heading.group(1).split()), display_path(readme)
+    return None
+
+
+class _NameLoader(yaml.SafeLoader):
+    """Reads a site config for its name: MkDocs' `!!python/name:` tags and `!ENV` become
+    plain values instead of errors."""
+
+
+_NameLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def name_site(src: Path, into: Path, name: str | None) -> str:
+    """Give the library the patterns were imported into its site name, never overwriting.
+
+    The library is the folder holding `into` when `into` is its patterns/ folder. Without an
+    mkdocs.yml there, one is written with `name` (or the source's own name); else the line
+    returned says how to set it. Returns a line for the report, or "" when there is nothing
+    to say.
+    """
+    if into.name != "patterns":
+        return ""
+    config = into.parent / "mkdocs.yml"
+    found = (name, "--site-name") if name else source_name(src)
+    if config.exists():
+        try:
+            current = yaml.load(config.read_text(encoding="utf-8"), Loader=_NameLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            current = None
+        site_name = current.get("site_name") if isinstance(current, dict) else None
+        if found is None or site_name == found[0]:
+            return ""
+        return (f"{display_path(config)} names the site {site_name!r}, left as it is; "
+                f"the source calls itself {found[0]!r} ({found[1]}): set `site_name: "
+                f"{json.dumps(found[0], ensure_ascii=False)}` there to use that name")
+    if found is None:
+        return (f"{display_path(config)}: not written, as the source gives no name (no "
+                "mkdocs.yml site_name, _config.yml title or README.md heading); create it with "
+                "`site_name: Your library's name`, or import again with --site-name NAME")
+    config.write_text(
+        "# Written by `patternlib import`: the site's name, from "
+        f"{found[1]}. Every other setting has a default (see README.md).\n"
+        f"site_name: {json.dumps(found[0], ensure_ascii=False)}\n",
+        encoding="utf-8",
+    )
+    return f"wrote {display_path(config)}: site_name {found[0]!r} (from {found[1]})"
+
+
 # --- report ---------------------------------------------------------------------------------
 
 

@@ -373,3 +373,58 @@ def test_odd_shapes_are_kept_and_reported(tmp_path: Path, monkeypatch: pytest.Mo
         "lifecycle": ["draft"],
         "relationships": {"enables": "odd-one", "partners": ["someone"]},
     }
+
+
+# --- the site's name ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A source repository as Commons OS publishes it: _patterns/ and a Jekyll _config.yml."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SOURCE, tmp_path / "repo" / "_patterns")
+    (tmp_path / "repo" / "_config.yml").write_text(
+        "title: Commons OS Patterns\nplugins: [jekyll-feed]\n", encoding="utf-8")
+    return Path("repo")
+
+
+def test_import_names_a_new_library_after_its_source(repo: Path, cli: Cli) -> None:
+    result = cli("import", str(repo), "--into", "mine/patterns")
+    config = Path("mine/mkdocs.yml")
+    assert result.output.splitlines()[-1] == (
+        "wrote mine/mkdocs.yml: site_name 'Commons OS Patterns' (from repo/_config.yml)")
+    from generator.sitebuild import yaml_load
+
+    assert yaml_load(config.read_text(encoding="utf-8"))["site_name"] == "Commons OS Patterns"
+    # Given the _patterns folder itself, the name is found one level up; --site-name wins.
+    cli("import", str(repo / "_patterns"), "--into", "other/patterns", "--site-name", "Ours")
+    assert "site_name: \"Ours\"" in Path("other/mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_import_never_rewrites_an_existing_config_but_says_how(repo: Path, cli: Cli) -> None:
+    Path("mine").mkdir()
+    Path("mine/mkdocs.yml").write_text("site_name: Land and Expand\ntheme: material\n",
+                                      encoding="utf-8")
+    result = cli("import", str(repo), "--into", "mine/patterns")
+    assert Path("mine/mkdocs.yml").read_text(encoding="utf-8") == (
+        "site_name: Land and Expand\ntheme: material\n")
+    assert result.output.splitlines()[-1] == (
+        "mine/mkdocs.yml names the site 'Land and Expand', left as it is; the source calls "
+        "itself 'Commons OS Patterns' (repo/_config.yml): set `site_name: \"Commons OS "
+        "Patterns\"` there to use that name")
+
+
+def test_import_without_a_name_says_how_to_set_one(source: Path, cli: Cli) -> None:
+    result = cli("import", str(source), "--into", "lib2/patterns")
+    assert not Path("lib2/mkdocs.yml").exists()
+    assert result.output.splitlines()[-1].startswith(
+        "lib2/mkdocs.yml: not written, as the source gives no name")
+    # A repository's README heading names it, when there is no config.
+    shutil.copytree(source, Path("r2/_patterns"))
+    Path("r2/README.md").write_text("Intro\n\n# Tool Library Patterns #\n", "utf-8")
+    result = cli("import", "r2", "--into", "lib3/patterns")
+    assert result.output.splitlines()[-1] == (
+        "wrote lib3/mkdocs.yml: site_name 'Tool Library Patterns' (from r2/README.md)")
+    # Into a folder not called patterns/, no config is touched or proposed.
+    result = cli("import", str(source), "--into", "flat")
+    assert "mkdocs.yml" not in result.output
