@@ -263,15 +263,15 @@ def search_once(site: Path, query: str) -> None:
 
             page.on("response", count)
             page.goto(url, wait_until="networkidle")
-            box = page.locator("#pl-search input[type='text']")
+            box = page.locator("#pl-search input[type='search']")
             box.wait_for()
             phase["now"] = "query"
             start = time.perf_counter()
             box.fill(query)
-            page.locator("#pl-search .pagefind-ui__result-link").first.wait_for(timeout=30000)
+            page.locator("#pl-search .pl-search__link").first.wait_for(timeout=30000)
             shown = time.perf_counter() - start
             page.wait_for_load_state("networkidle")
-            results = page.locator("#pl-search .pagefind-ui__result-link").count()
+            results = page.locator("#pl-search .pl-search__link").count()
             browser.close()
     finally:
         server.shutdown()

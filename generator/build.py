@@ -29,6 +29,16 @@ from generator.validate import Checked, check_library
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 THEME = Path(__file__).resolve().parent / "theme"
+# The colour schemes a theme without a palette gets: the reader's system preference first,
+# then a toggle between light and dark (Material's palette toggle).
+PALETTE: list[dict[str, Any]] = [
+    {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "teal",
+     "accent": "deep orange",
+     "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},
+    {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "teal",
+     "accent": "deep orange",
+     "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
+]
 # What a library's mkdocs.yml gets unless it says otherwise.
 DEFAULTS: dict[str, Any] = {
     # Pagefind is the search: Material's built-in index is 73 MB for 3,616 patterns.
@@ -37,8 +47,10 @@ DEFAULTS: dict[str, Any] = {
     # would embed 3,616 links in every page.
     "nav": [
         {"Home": "index.md"},
+        {"Explore": "explore.md"},
         {"Browse": [
-            {"A to Z": "browse/a-z.md"},
+            {"A to Z": "browse/a-z/index.md"},
+            {"Alignment levels": "browse/alignment/index.md"},
             {"Domains": "browse/domain/index.md"},
             {"Categories": "browse/category/index.md"},
             {"Eras": "browse/era/index.md"},
@@ -79,6 +91,7 @@ def build(
     keep_going: bool = False,
     jobs: int = 1,
     docs_dir: Path | None = None,
+    site_url: str | None = None,
 ) -> BuildResult:
     """Build the site of the library at `root` (patterns/, mkdocs.yml) into site/, atomically.
 
@@ -86,6 +99,7 @@ def build(
     two renders pages and data into a temporary docs folder, runs MkDocs into a temporary
     sibling of the site folder, indexes it with Pagefind, and only then swaps it in.
     With `docs_dir`, the docs folder is written there and kept (for `patternlib serve`).
+    `site_url` (where the site will be published) overrides mkdocs.yml's.
     """
     root = root.resolve()
     config_file = root / "mkdocs.yml"
@@ -110,11 +124,13 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
     try:
         with _docs_folder(docs_dir) as docs:
-            config = mkdocs_config(config_file, docs, staging, strict=not keep_going)
+            config = mkdocs_config(config_file, docs, staging, strict=not keep_going,
+                                   site_url=site_url)
             site_config = SiteConfig(
                 site_name=config.site_name,
                 repo_url=config.repo_url or None,
                 edit_uri=config.edit_uri or None,
+                site_url=config.site_url or None,
             )
             pages = Pages(library, assessments, graph, site_config)
             search_work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=staging))
@@ -253,11 +269,13 @@ def source_date(library: Library) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def mkdocs_config(config_file: Path, docs: Path, site: Path, *, strict: bool) -> MkDocsConfig:
+def mkdocs_config(config_file: Path, docs: Path, site: Path, *, strict: bool,
+                  site_url: str | None = None) -> MkDocsConfig:
     """Load mkdocs.yml, filling in what every pattern library site needs.
 
     A library's mkdocs.yml can be as short as `site_name: ...`: the theme override, our CSS
     and JS, the browse navigation and "no built-in search" are added unless it sets them.
+    `site_url`, when given, replaces mkdocs.yml's (a deployment knows its address).
     """
     try:
         with config_file.open(encoding="utf-8") as handle:
@@ -266,6 +284,7 @@ def mkdocs_config(config_file: Path, docs: Path, site: Path, *, strict: bool) ->
         theme = {"name": theme} if isinstance(theme, str) else dict(theme)
         theme.setdefault("custom_dir", str(THEME))
         theme.setdefault("font", False)  # no Google Fonts: the site must work offline
+        theme.setdefault("palette", copy.deepcopy(PALETTE))
         overrides: dict[str, Any] = {
             "theme": theme,
             "extra_css": _plus(raw.get("extra_css"), "assets/patternlib/patternlib.css"),
@@ -277,6 +296,8 @@ def mkdocs_config(config_file: Path, docs: Path, site: Path, *, strict: bool) ->
         for key, value in DEFAULTS.items():
             if key not in raw:
                 overrides[key] = copy.deepcopy(value)  # MkDocs consumes what it validates
+        if site_url:
+            overrides["site_url"] = site_url
         return load_config(
             str(config_file), docs_dir=str(docs), site_dir=str(site), strict=strict, **overrides
         )

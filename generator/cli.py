@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -26,6 +27,17 @@ root_option = click.option(
     show_default=True,
     help="The library: a folder with patterns/ and mkdocs.yml.",
 )
+
+
+def _site_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse a --site-url that is no http(s) URL (MkDocs would blame mkdocs.yml for it)."""
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{value!r}: give the full address, e.g. "
+                                 "https://example.org/library/")
+    return value
 
 
 def jobs_option(help_text: str) -> Callable[[F], F]:
@@ -170,19 +182,31 @@ def new(
     help="Build despite errors: problems are reported, broken links are shown unlinked.",
 )
 @jobs_option("Processes to check and render with (0: one per core).")
-def build(root: Path, site_dir: Path | None, keep_going: bool, jobs: int) -> None:
+@click.option(
+    "--site-url",
+    metavar="URL",
+    envvar="PATTERNLIB_SITE_URL",
+    show_envvar=True,
+    callback=_site_url,
+    help="Where the site will be published (https://example.org/library/), instead of "
+    "mkdocs.yml's site_url: canonical links, the sitemap and the 404 page need it.",
+)
+def build(
+    root: Path, site_dir: Path | None, keep_going: bool, jobs: int, site_url: str | None
+) -> None:
     """Check the library and build its static site into site/.
 
     The build is atomic: it writes to a temporary folder and replaces site/ only when every
     step succeeded, so a failed build leaves the previous site as it was.
 
-    Example: patternlib build --root .
+    Example: patternlib build --root . --site-url https://example.org/library/
     """
     from generator.build import build as run_build  # MkDocs is slow to import: only here
 
     start = time.perf_counter()
     result = run_build(
-        root, site_dir=site_dir, keep_going=keep_going, jobs=jobs or default_jobs()
+        root, site_dir=site_dir, keep_going=keep_going, jobs=jobs or default_jobs(),
+        site_url=site_url,
     )
     if result.problems:
         click.echo(render(result.problems, result.patterns, "text"), err=True)

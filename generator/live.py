@@ -58,8 +58,10 @@ class Update:
 class LiveSite:
     """A built site, kept in memory to be updated after edits."""
 
-    def __init__(self, root: Path, *, jobs: int = 1, keep_going: bool = False) -> None:
+    def __init__(self, root: Path, *, jobs: int = 1, keep_going: bool = False,
+                 site_url: str | None = None) -> None:
         self.root = root.resolve()
+        self.site_url = site_url  # replaces mkdocs.yml's, as `build(site_url=)` does
         self.site = self.root / "site"
         self.jobs = jobs
         self.keep_going = keep_going
@@ -79,11 +81,13 @@ class LiveSite:
         with self._lock:
             self._state, self._engine, self._stale = None, None, False
         result = full.build(
-            self.root, keep_going=self.keep_going, jobs=self.jobs, docs_dir=self._docs
+            self.root, keep_going=self.keep_going, jobs=self.jobs, docs_dir=self._docs,
+            site_url=self.site_url,
         )
         assert result.pages is not None
         config = full.mkdocs_config(
-            self.root / "mkdocs.yml", self._docs, result.site, strict=not self.keep_going
+            self.root / "mkdocs.yml", self._docs, result.site, strict=not self.keep_going,
+            site_url=self.site_url,
         )
         self._language = full.site_language(config)
         with full.source_date(result.pages.library):

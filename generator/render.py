@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypedDict
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 import jinja2
+import markupsafe
 
 from generator import gfm
 from generator.model import RELATIONSHIPS, Assessment, Edge, Graph, Library, Pattern
@@ -30,6 +31,7 @@ class SiteConfig:
     site_name: str
     repo_url: str | None = None
     edit_uri: str | None = None  # e.g. edit/main/patterns/
+    site_url: str | None = None  # where the site is published, e.g. https://example.org/library/
 
 
 @dataclass(frozen=True)
@@ -82,17 +84,36 @@ class ListItem(TypedDict):
     summary: str
     alignment: int | None
     level: str
+    level_href: str
 
 
 @cache
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,  # every front-matter string reaching HTML is escaped
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,
     )
+    env.filters["yaml"] = yaml_string
+    return env
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def yaml_string(value: object) -> markupsafe.Markup:
+    """A string as a YAML double-quoted scalar, in ASCII, for a page's front matter.
+
+    JSON's escapes are YAML's, but JSON writes a character beyond U+FFFF as a surrogate pair
+    ("\\ud83d\\ude00"), which YAML refuses: YAML's own escapes are used for every non-ASCII
+    character instead ("\\U0001f600", "\\u2028").
+    """
+    return markupsafe.Markup(_NON_ASCII.sub(  # as jinja's tojson: not escaped again
+        lambda m: f"\\U{ord(m[0]):08x}" if ord(m[0]) > 0xFFFF else f"\\u{ord(m[0]):04x}",
+        json.dumps(str(value), ensure_ascii=False),
+    ))
 
 
 def page_url(docs_path: str) -> str:
@@ -211,11 +232,15 @@ def listing_pages(
     library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig
 ) -> list[Output]:
     """Render the pages that list or count patterns: browse, home, search, calculator."""
+    from generator.explore import explore_page  # explore imports this module
+
     return [
         *_browse_pages(library, assessments, facet_slugs(library)),
         _home_page(library, assessments, graph, config),
-        Output("search.md", _env().get_template("search.md.j2").render(base="../")),
+        Output("search.md", _env().get_template("search.md.j2").render(
+            base="../", patterns=len(library.patterns))),
         _calculator_page(),
+        explore_page(len(library.patterns)),
     ]
 
 
@@ -269,15 +294,18 @@ def pattern_page(
                 else value,
                 "href": relative(path, f"browse/{facet.key}/{slugs[facet.key][value]}/"),
                 "filter": facet.key if facet.key in ("domain", "category") else "",
+                "level": "",
             })
     if assessment is not None:
         badges.append({
             "facet": "alignment",
             "label": "Alignment level",
             "value": f"{assessment.alignment} · {assessment.level}",
-            "href": relative(path, "browse/a-z/"),
+            "href": relative(path, f"browse/alignment/{assessment.alignment}/"),
             "filter": "alignment",
+            "level": str(assessment.alignment),
         })
+    relations = _relations(pattern, library, graph, path, assessments)
     context = {
         "title": pattern.title,
         "slug": pattern.key,
@@ -286,7 +314,7 @@ def pattern_page(
         "aliases": [a for a in pattern.meta.get("aliases") or [] if isinstance(a, str)],
         "badges": badges,
         "table_in_body": table_in_body,
-        "relations": _relations(pattern, library, graph, path),
+        "relations": relations,
         "contributors": _contributors(pattern.meta.get("contributors")),
         "license": _text(pattern.meta.get("license")),
         "attribution": _text(pattern.meta.get("attribution")),
@@ -296,15 +324,54 @@ def pattern_page(
         "sources": _sources(pattern.meta.get("sources")),
         "edit_url": _edit_url(pattern, config),
         "source_href": f"{pattern.key}.md",
+        "jsonld": _json_ld(pattern, config),
     }
     toc = _toc([*((h.level, h.text, h.id) for h in body.headings),
                 *(() if table_in_body else ((3, "7 Pillars scorecard", "scorecard"),)),
-                (2, "Relationships", "relationships"), (2, "Provenance", "provenance")])
+                (2, "Relationships", "relationships"),
+                *((3, f"{g['label']} ({g['count']:,})", g["id"]) for g in relations),
+                (2, "Provenance", "provenance")])
     text = _env().get_template("pattern.md.j2").render(
         p=context, body=body.html, removed=body.removed, scorecard=scorecard,
         toc=json.dumps(toc, ensure_ascii=True, separators=(",", ":")).replace("--", "-\\u002d"),
     )
     return Output(path, text)
+
+
+_SPDX = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
+
+
+def _json_ld(pattern: Pattern, config: SiteConfig) -> str:
+    """Return the pattern page's schema.org description (JSON-LD), ready for a <script>.
+
+    The url is absolute when the site's address is known, else the page itself ("./").
+    """
+    site = {"@type": "WebSite", "name": config.site_name}
+    url = "./"
+    if config.site_url:
+        site["url"] = config.site_url
+        url = urljoin(config.site_url, f"patterns/{pattern.key}/")
+    license_ = _text(pattern.meta.get("license"))
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "name": pattern.title,
+        "alternateName": [a for a in pattern.meta.get("aliases") or [] if isinstance(a, str)],
+        "description": summary_of(pattern),
+        "identifier": pattern.id or pattern.key,
+        "url": url,
+        "dateCreated": _text(pattern.meta.get("created")),
+        "dateModified": _text(pattern.meta.get("modified")),
+        "license": f"https://spdx.org/licenses/{license_}.html" if _SPDX.fullmatch(license_)
+        else license_,
+        "isPartOf": site,
+    }
+    # ASCII only: no U+2028/2029 or astral characters (which YAML's \u escapes, on the way
+    # through the page's front matter, cannot carry); no `<` to end the script or open a
+    # comment in it.
+    text = json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=True,
+                      separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _toc(headings: list[tuple[int, str, str]]) -> list[dict[str, object]]:
@@ -346,28 +413,39 @@ def _body_with_slot(pattern: Pattern) -> tuple[str, bool]:
     return _H1.sub("", "\n".join(lines), count=1), table_in_body
 
 
+# A relationship group longer than this shows its first entries and folds the rest away.
+FOLD_AFTER = 10
+
+
 def _relations(
-    pattern: Pattern, library: Library, graph: Graph, path: str
+    pattern: Pattern, library: Library, graph: Graph, path: str,
+    assessments: Mapping[str, Assessment],
 ) -> list[dict[str, Any]]:
     groups: dict[tuple[str, bool], list[dict[str, str]]] = {}
     by_key = library.by_key
     for edge in graph.edges_from(pattern.key):
         target = by_key[edge.target]
+        assessment = assessments.get(target.key)
         groups.setdefault((edge.kind, edge.stated), []).append({
             "title": target.title,
             "href": relative(path, f"patterns/{target.key}/"),
             "note": "",
+            "alignment": str(assessment.alignment) if assessment else "",
+            "level": assessment.level if assessment else "",
         })
     for ref in graph.dangling_from(pattern.key):
         groups.setdefault((ref.kind, True), []).append(
-            {"title": ref.target, "href": "", "note": ""}
+            {"title": ref.target, "href": "", "note": "", "alignment": "", "level": ""}
         )
     order = [(kind, stated) for kind in RELATIONSHIPS for stated in (True, False)]
-    return [
-        {"label": LABELS[key], "links": sorted(groups[key], key=lambda link: link["title"].lower())}
-        for key in order
-        if key in groups
-    ]
+    out = []
+    for key in order:
+        if key not in groups:
+            continue
+        links = sorted(groups[key], key=lambda link: link["title"].lower())
+        out.append({"label": LABELS[key], "id": RELATION_IDS[key], "count": len(links),
+                    "links": links[:FOLD_AFTER], "more": links[FOLD_AFTER:]})
+    return out
 
 
 def _contributors(value: object) -> list[str]:
@@ -419,34 +497,68 @@ def _up(docs_path: str) -> str:
 
 def _item(pattern: Pattern, assessments: Mapping[str, Assessment], path: str) -> ListItem:
     assessment = assessments.get(pattern.key)
+    up = _up(path)
     return {
-        "href": f"{_up(path)}patterns/{pattern.key}/",  # what relative() gives, faster
+        "href": f"{up}patterns/{pattern.key}/",  # what relative() gives, faster
         "title": pattern.title,
         "summary": summary_of(pattern),
         "alignment": assessment.alignment if assessment else None,
         "level": assessment.level if assessment else "",
+        "level_href": f"{up}browse/alignment/{assessment.alignment if assessment else 'none'}/",
     }
+
+
+# At most this many patterns on one listing page; longer listings get a pager.
+PAGE_SIZE = 200
+
+
+def _paged(
+    stem: str, title: str, heading: str, patterns: Sequence[Pattern],
+    assessments: Mapping[str, Assessment], *, letters: Sequence[Letter] = (),
+) -> list[Output]:
+    """Render a listing as pages of PAGE_SIZE: `<stem>.md` (or `<stem>/index.md` when stem
+    ends with "/index"), then `<stem>/page-2.md`, ..."""
+    env = _env().get_template("listing.md.j2")
+    count = len(patterns)
+    chunks = [patterns[i : i + PAGE_SIZE] for i in range(0, count, PAGE_SIZE)] or [patterns]
+    base = stem.removesuffix("/index")
+    paths = [f"{stem}.md" if n == 0 else f"{base}/page-{n + 1}.md" for n in range(len(chunks))]
+    outputs = []
+    for n, (chunk, path) in enumerate(zip(chunks, paths, strict=True)):
+        pager = [] if len(chunks) == 1 else [
+            {"label": str(m + 1), "href": relative(path, page_url(other)), "current": m == n}
+            for m, other in enumerate(paths)
+        ]
+        first, last = n * PAGE_SIZE + 1, n * PAGE_SIZE + len(chunk)
+        outputs.append(Output(path, env.render(
+            title=title if n == 0 else f"{title} (page {n + 1})",
+            heading=f"{heading} ({count:,})",
+            intro=f"Patterns {first:,}-{last:,} of {count:,}." if len(chunks) > 1 else "",
+            letters=[{**letter, "href": relative(path, letter["url"]),
+                      "current": letter["url"] == page_url(f"{base}.md")} for letter in letters],
+            pager=pager,
+            previous=pager[n - 1]["href"] if pager and n > 0 else "",
+            next=pager[n + 1]["href"] if pager and n + 1 < len(pager) else "",
+            groups=[{"anchor": "patterns", "label": "", "entries": [
+                _item(p, assessments, path) for p in chunk]}],
+        )))
+    return outputs
+
+
+class Letter(TypedDict):
+    """A letter of the A to Z bar."""
+
+    label: str
+    url: str  # site URL of its page or section
+    count: int
 
 
 def _browse_pages(
     library: Library, assessments: Mapping[str, Assessment], slugs: FacetSlugs
 ) -> list[Output]:
-    env = _env()
-    outputs = []
+    outputs = _a_to_z(library, assessments)
+    outputs += _alignment_pages(library, assessments)
     by_title = sorted(library.patterns, key=lambda p: (p.title.lower(), p.key))
-    letters: dict[str, list[Pattern]] = {}
-    for pattern in by_title:
-        first = pattern.title[:1].upper()
-        letters.setdefault(first if "A" <= first <= "Z" else "#", []).append(pattern)
-    path = "browse/a-z.md"
-    outputs.append(Output(path, env.get_template("listing.md.j2").render(
-        title="A to Z", heading=f"All patterns, A to Z ({len(by_title)})", intro="",
-        groups=[
-            {"anchor": "other" if letter == "#" else letter.lower(), "label": letter,
-             "entries": [_item(p, assessments, path) for p in patterns]}
-            for letter, patterns in sorted(letters.items())
-        ],
-    )))
     for facet in FACETS:
         groups: dict[str, list[Pattern]] = {}
         for pattern in by_title:
@@ -455,21 +567,91 @@ def _browse_pages(
         index_path = f"browse/{facet.key}/index.md"
         values = []
         for value, patterns in sorted(groups.items()):
-            value_path = f"browse/{facet.key}/{slugs[facet.key][value]}.md"
+            stem = f"browse/{facet.key}/{slugs[facet.key][value]}"
             values.append({"value": value, "count": len(patterns),
-                           "href": relative(index_path, page_url(value_path))})
-            outputs.append(Output(value_path, env.get_template("listing.md.j2").render(
-                title=f"{facet.label}: {value}",
-                heading=f"{facet.label}: {value} ({len(patterns)})",
-                intro="",
-                groups=[{"anchor": "patterns", "label": "Patterns",
-                         "entries": [_item(p, assessments, value_path) for p in patterns]}],
-            )))
-        outputs.append(Output(index_path, env.get_template("facets.md.j2").render(
+                           "href": relative(index_path, page_url(f"{stem}.md"))})
+            outputs += _paged(stem, f"{facet.label}: {value}",
+                              f"{facet.label}: {value}", patterns, assessments)
+        outputs.append(Output(index_path, _env().get_template("facets.md.j2").render(
             title=facet.title, facet_label=facet.label, values=values,
             intro=f"{_count(len(values), 'value')} across "
                   f"{_count(len(library.patterns), 'pattern')}.",
+            letters=[],
         )))
+    return outputs
+
+
+def _a_to_z(library: Library, assessments: Mapping[str, Assessment]) -> list[Output]:
+    """The A to Z index: one page when the library fits on one, else a page per letter."""
+    by_title = sorted(library.patterns, key=lambda p: (p.title.lower(), p.key))
+    letters: dict[str, list[Pattern]] = {}
+    for pattern in by_title:
+        first = pattern.title[:1].upper()
+        letters.setdefault(first if "A" <= first <= "Z" else "#", []).append(pattern)
+    ordered = sorted(letters.items())
+    path = "browse/a-z/index.md"
+    heading = f"All patterns, A to Z ({len(by_title):,})"
+    if len(by_title) <= PAGE_SIZE:
+        bar: list[Letter] = [
+            {"label": letter, "url": f"browse/a-z/#{_letter_slug(letter)}", "count": len(ps)}
+            for letter, ps in ordered
+        ]
+        return [Output(path, _env().get_template("listing.md.j2").render(
+            title="A to Z", heading=heading, intro="", pager=[], previous="", next="",
+            letters=[{**b, "href": f"#{_letter_slug(b['label'])}"} for b in bar],
+            groups=[
+                {"anchor": _letter_slug(letter), "label": letter,
+                 "entries": [_item(p, assessments, path) for p in patterns]}
+                for letter, patterns in ordered
+            ],
+        ))]
+    bar = [
+        {"label": letter, "url": f"browse/a-z/{_letter_slug(letter)}/", "count": len(ps)}
+        for letter, ps in ordered
+    ]
+    outputs = [Output(path, _env().get_template("facets.md.j2").render(
+        title="A to Z", facet_label="Letter",
+        intro=f"{_count(len(by_title), 'pattern')} by the first letter of their title.",
+        values=[{"value": "0-9 and other" if b["label"] == "#" else b["label"],
+                 "count": b["count"], "href": relative(path, b["url"])} for b in bar],
+        letters=[{**b, "href": relative(path, b["url"])} for b in bar],
+    ))]
+    for letter, patterns in ordered:
+        name = "0-9 and other" if letter == "#" else letter
+        outputs += _paged(f"browse/a-z/{_letter_slug(letter)}", f"A to Z: {name}",
+                          f"Patterns starting with {name}", patterns, assessments, letters=bar)
+    return outputs
+
+
+def _letter_slug(letter: str) -> str:
+    return "other" if letter == "#" else letter.lower()
+
+
+def _alignment_pages(library: Library, assessments: Mapping[str, Assessment]) -> list[Output]:
+    """Browse by alignment level: a page per level, and one for the patterns not assessed."""
+    data = json.loads(PILLARS_FILE.read_text(encoding="utf-8"))
+    names = {lv["value"]: lv["name"] for lv in data["levels"]}
+    by_title = sorted(library.patterns, key=lambda p: (p.title.lower(), p.key))
+    groups: dict[str, list[Pattern]] = {str(v): [] for v in sorted(names)}
+    groups["none"] = []
+    for pattern in by_title:
+        assessment = assessments.get(pattern.key)
+        groups[str(assessment.alignment) if assessment else "none"].append(pattern)
+    index_path = "browse/alignment/index.md"
+    values, outputs = [], []
+    for key, patterns in groups.items():
+        label = "Not yet assessed" if key == "none" else f"{key} · {names[int(key)]}"
+        stem = f"browse/alignment/{key}"
+        values.append({"value": label, "count": len(patterns), "level": key,
+                       "href": relative(index_path, page_url(f"{stem}.md"))})
+        outputs += _paged(stem, f"Alignment: {label}", f"Alignment level: {label}"
+                          if key != "none" else "Not yet assessed", patterns, assessments)
+    outputs.append(Output(index_path, _env().get_template("facets.md.j2").render(
+        title="Browse by alignment level", facet_label="Alignment level", values=values,
+        intro=f"{_count(len(assessments), 'pattern')} of {len(library.patterns):,} assessed on "
+              "the 7 Pillars, by the level their overall score rounds to.",
+        letters=[],
+    )))
     return outputs
 
 
@@ -518,8 +700,12 @@ def page_content(text: str) -> str:
     return text[toc.end() :] if toc else text
 
 
+# The ids of the relationship groups' headings: "rel-specialized-by", ...
+RELATION_IDS: Mapping[tuple[str, bool], str] = {
+    key: "rel-" + value_slug(label) for key, label in LABELS.items()
+}
 # Ids the pattern page gives its own sections: body headings do not take them.
-PAGE_IDS = frozenset({"relationships", "provenance", "scorecard"})
+PAGE_IDS = frozenset({"relationships", "provenance", "scorecard", *RELATION_IDS.values()})
 SCORECARD_SLOT = "pl-scorecard-slot"
 
 
@@ -548,6 +734,8 @@ def data_files(
     library: Library, assessments: Mapping[str, Assessment], graph: Graph
 ) -> Sequence[Output]:
     """Render the site's data: api/*.json and the schema."""
+    from generator.explore import explore_files  # explore imports this module
+
     patterns = []
     for pattern in library.patterns:
         assessment = assessments.get(pattern.key)
@@ -600,6 +788,8 @@ def data_files(
         Output("api/profiles.json", json.dumps(profiles, ensure_ascii=False, sort_keys=True,
                                                separators=(",", ":")) + "\n"),
         Output("api/graph.json", _dump(graph_json)),
+        *explore_files(library, assessments, graph),
+        Output("api/slugs.json", _dump([p.key for p in library.patterns])),  # the 404 page
         Output("api/pillars.json", PILLARS_FILE.read_text(encoding="utf-8")),
         Output("schema/pattern.schema.json", SCHEMA_FILE.read_text(encoding="utf-8")),
     ]

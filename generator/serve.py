@@ -15,6 +15,7 @@ import signal
 import threading
 import time
 import traceback
+from http import HTTPStatus
 from pathlib import Path
 
 import click
@@ -58,7 +59,12 @@ def serve(
 ) -> None:
     """Build, then serve `root/site` on host:port, updating it on every change."""
     root = root.resolve()
-    live = LiveSite(root, jobs=jobs, keep_going=keep_going)
+    # Bound before building, so the site is built for the address it is served at: the 404
+    # page's links start from site_url's path, which mkdocs.yml may set for publishing.
+    handler = functools.partial(SiteHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    bound = server.server_address[1]  # port 0 picks a free one
+    live = LiveSite(root, jobs=jobs, keep_going=keep_going, site_url=f"http://{host}:{bound}/")
     search = _SearchRefresher(live)
     seen = _snapshot(root)  # before building: a file saved during the build is seen after it
     try:
@@ -67,12 +73,10 @@ def serve(
         click.echo(exc.format_message(), err=True)
         if not live.site.is_dir():
             live.close()
+            server.server_close()
             raise
-    handler = functools.partial(_QuietHandler, directory=str(live.site))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     search.start()
-    bound = server.server_address[1]  # port 0 picks a free one
     click.echo(f"serving {live.site} at http://{host}:{bound}/ (Ctrl+C to stop)")
     # A SIGTERM (a service manager, a test) stops the loop as Ctrl+C does, cleanup included.
     if threading.current_thread() is threading.main_thread():
@@ -183,8 +187,26 @@ class _SearchRefresher:
                     click.echo(f"search index not updated: {exc}", err=True)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files; the site folder is swapped by rebuilds, so resolve it per request."""
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve a site's files quietly, a missing one with its 404 page; the site folder is
+    swapped by rebuilds, so resolve it per request."""
 
     def log_message(self, format: str, *args: object) -> None:
         """Keep the terminal for build messages."""
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """Answer a missing file with the site's 404 page, as GitHub Pages does."""
+        body = b""
+        if code == HTTPStatus.NOT_FOUND:
+            with contextlib.suppress(OSError):  # no 404 page, or a rebuild swapping the site
+                body = (Path(self.directory) / "404.html").read_bytes()
+        if not body:
+            super().send_error(code, message, explain)
+            return
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)

@@ -15,11 +15,14 @@ import http.server
 import os
 import threading
 from collections.abc import Iterator
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+
+from generator.serve import SiteHandler
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,25 +41,36 @@ BROWSER_TESTS = pytest.mark.skipif(
 )
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files without logging every request to stderr."""
+class _Handler(SiteHandler):
+    """Serve the site as GitHub Pages does: quietly, a missing file with its 404.html and
+    status 404, and (for a project site) only under the sub-path `prefix`."""
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    prefix = "/"
+
+    def send_head(self) -> Any:
+        if not self.path.startswith(self.prefix):
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+        return super().send_head()
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + path[len(self.prefix) :])
 
 
 @contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve `folder` on 127.0.0.1 and yield its root URL (with a trailing slash).
+def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 under `prefix` ("/library/") and yield its URL (with a
+    trailing slash).
 
     The folder may be (re)built while it is served: each request looks its file up anew.
     """
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    handler_class = type("Handler", (_Handler,), {"prefix": prefix})
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()

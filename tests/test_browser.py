@@ -78,7 +78,7 @@ def test_calculator_link_carries_the_profile(page: Page, base_url: str) -> None:
 def _related_link(page: Page, group: str, title: str) -> Locator:
     """Return the link to `title` listed under the relationship heading `group`."""
     section = page.locator("section.pl-relationships")
-    heading = section.locator("h3", has_text=re.compile(rf"^\s*{re.escape(group)}\s*$"))
+    heading = section.locator("h3", has_text=re.compile(rf"^\s*{re.escape(group)}\s*\d+\s*$"))
     expect(heading).to_have_count(1)
     return heading.locator("xpath=following-sibling::ul[1]").get_by_role(
         "link", name=title, exact=True
@@ -121,7 +121,7 @@ def test_browse_by_domain(page: Page, base_url: str, starter: Library) -> None:
     row.get_by_role("link", name="startup", exact=True).click()
     expect(page).to_have_url(base_url + "browse/domain/startup/")
     expect(page.locator("h1")).to_have_text(f"Domain: startup ({len(titles)})")
-    listed = page.locator("ul.pl-list > li > a")
+    listed = page.locator("ul.pl-list > li > a:first-child")
     expect(listed).to_have_count(len(titles))
     assert sorted(listed.all_inner_texts()) == titles
     screenshot(page, "browse")
@@ -134,7 +134,7 @@ def test_browse_by_domain(page: Page, base_url: str, starter: Library) -> None:
 
 def _results(page: Page) -> Locator:
     """Return the links of the search results shown."""
-    return page.locator("#pl-search .pagefind-ui__result-link")
+    return page.locator("#pl-search .pl-search__link")
 
 
 def test_search_finds_a_pattern_by_a_word_in_its_text(
@@ -148,7 +148,7 @@ def test_search_finds_a_pattern_by_a_word_in_its_text(
     assert having == [target.key], f"pick a SEARCH_WORD found only in {target.key}.md"
 
     page.goto(base_url + "search/")
-    page.locator("#pl-search input[type='text']").press_sequentially(SEARCH_WORD)
+    page.locator("#pl-search input[type='search']").press_sequentially(SEARCH_WORD)
     expect(_results(page)).to_have_text([target.title])
     screenshot(page, "search")
 
@@ -172,16 +172,44 @@ def test_search_filter_narrows_the_results(page: Page, base_url: str, starter: L
     assert 0 < len(in_category) < len(having), "pick a word and category that narrow"
 
     page.goto(base_url + f"search/?q={word}")
-    message = page.locator("#pl-search .pagefind-ui__message")
+    message = page.locator("#pl-search .pl-search__message")
     expect(message).to_have_text(f"{len(having)} results for {word}")
-    # The filter panel comes after the first results, once Pagefind has counted the filters:
-    # on a loaded machine that took over the default 5 s once.
-    page.locator("#pl-search summary", has_text=re.compile("category", re.IGNORECASE)).click(
-        timeout=20_000)
     page.locator("#pl-search label", has_text=category).click()
-    expect(message).to_have_text(f"{len(in_category)} results for {word}")
+    expect(message).to_have_text(f"{len(in_category)} results for {word} (filtered)")
     expect(_results(page)).to_have_count(len(in_category))
     assert sorted(_results(page).all_inner_texts()) == sorted(p.title for p in in_category)
+    # The filters are in the URL: the same view opens from it.
+    expect(page).to_have_url(base_url + f"search/?q={word}&category={category}")
+    page.reload()
+    expect(message).to_have_text(f"{len(in_category)} results for {word} (filtered)")
+    expect(page.locator("#pl-search input[type='checkbox'][value='growth']")).to_be_checked()
+
+
+def test_search_filters_show_before_typing_and_work_alone(
+    page: Page, base_url: str, starter: Library
+) -> None:
+    from generator.score import score
+
+    assessments = score(starter)
+    page.goto(base_url + "search/")
+    facets = page.locator("#pl-search details.pl-search__facet > summary")
+    expect(facets).to_have_text(["Alignment level", "Domain", "Category"])
+    # The alignment filter names the levels, as badges; the counts are the library's.
+    levels = page.locator("#pl-search details.pl-search__facet").first.locator("label")
+    by_level = sorted({(a.alignment, a.level) for a in assessments.values()})
+    expect(levels).to_have_text([
+        f"{n} · {name} ({sum(1 for a in assessments.values() if a.alignment == n)})"
+        for n, name in by_level
+    ])
+    # A filter without a word lists every pattern it matches, each with its badge.
+    n, name = by_level[-1]
+    levels.filter(has_text=name).click()
+    expected = sorted(starter.by_key[k].title for k, a in assessments.items() if a.alignment == n)
+    expect(_results(page)).to_have_count(len(expected))
+    assert sorted(_results(page).all_inner_texts()) == expected
+    badges = page.locator("#pl-search .pl-search__head .pl-level")
+    expect(badges).to_have_text([f"{n} · {name}"] * len(expected))
+    expect(page).to_have_url(re.compile(r"search/\?alignment=" + str(n)))
 
 
 @pytest.mark.parametrize("word", ["customer", "expansion"])
@@ -210,7 +238,7 @@ def test_search_query_in_the_url_is_prefilled(
     page: Page, base_url: str, starter: Library
 ) -> None:
     page.goto(base_url + f"search/?q={SEARCH_WORD}")
-    expect(page.locator("#pl-search input[type='text']")).to_have_value(SEARCH_WORD)
+    expect(page.locator("#pl-search input[type='search']")).to_have_value(SEARCH_WORD)
     expect(_results(page)).to_have_text([_title(starter, "customer-success-architect")])
 
 
@@ -220,7 +248,7 @@ def test_search_query_in_the_url_is_prefilled(
 PAGES = {
     "home": ("", "h1"),
     "pattern": ("patterns/land-and-expand/", "[data-testid=overall]"),
-    "search": (f"search/?q={SEARCH_WORD}", "#pl-search .pagefind-ui__result-link"),
+    "search": (f"search/?q={SEARCH_WORD}", "#pl-search .pl-search__link"),
 }
 
 

@@ -656,13 +656,18 @@ def test_keep_going_builds_and_shows_dangling_targets_unlinked(edges: Built) -> 
 
 
 def _relations(page_file: Path) -> list[tuple[str, list[str]]]:
-    """The Relationships section of a pattern page: label -> the texts listed under it."""
+    """The Relationships section of a pattern page: label -> the texts listed under it
+    (without the entries' alignment badges), shown or folded away."""
     html = page_file.read_text(encoding="utf-8")
     section = html.split('id="relationships"', 1)[1].split("</section>", 1)[0]
-    return [
-        (label, [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", items)])
-        for label, items in re.findall(r"<h3[^>]*>(.*?)</h3>\s*<ul[^>]*>(.*?)</ul>", section, re.S)
-    ]
+    groups = re.split(r"<h3[^>]*>", section)[1:]
+    out = []
+    for group in groups:
+        label = re.sub(r' <span class="pl-count">[\d,]+</span>', "", group.split("</h3>", 1)[0])
+        items = re.findall(r"<li>(.*?)</li>", group, re.S)
+        items = [re.sub(r' <span class="pl-level[^"]*"[^>]*>[^<]*</span>', "", i) for i in items]
+        out.append((label, [re.sub(r"<[^>]+>", "", i) for i in items]))
+    return out
 
 
 def test_pattern_pages_name_inferred_links_from_their_side(edges: Built) -> None:
@@ -712,3 +717,17 @@ def test_home_page_counts_say_what_the_library_holds() -> None:
     assert "3 patterns, 1 of them scored so far on the 7 Pillars" in partly
     assert "<p><strong>1</strong> domain</p>" in partly  # the fixtures share one domain
     assert "3 patterns, to be scored on the 7 Pillars" in home({})
+
+
+def test_titles_beyond_the_basic_plane_keep_the_page_whole(tmp_path: Path) -> None:
+    # JSON writes 😀 as a surrogate pair, which YAML refuses: the page's front matter (and with
+    # it "this is a pattern page") would be dropped by MkDocs without a word.
+    root = _write_library(tmp_path / "lib")
+    _replace(root / "patterns" / "alpha.md", "title: Alpha", "title: \"Alpha \U0001f331 grows\"")
+    site = build(root, jobs=1).site
+    page = (site / "patterns" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Alpha \U0001f331 grows - Test Library</title>" in page
+    assert "data-pagefind-body" in page  # still published as a pattern page
+    assert '<h1 id="alpha">Alpha \U0001f331 grows</h1>' in page
+    listing = (site / "browse" / "a-z" / "index.html").read_text(encoding="utf-8")
+    assert "Alpha \U0001f331 grows" in listing

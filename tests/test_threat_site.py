@@ -180,7 +180,14 @@ def test_data_files_hold_hostile_strings_only_as_data(built: Built) -> None:
     site = built.result.site
     data = {path.name: strict_json(path.read_text(encoding="utf-8"))
             for path in sorted((site / "api").glob("*.json"))}
-    assert sorted(data) == ["graph.json", "patterns.json", "pillars.json", "profiles.json"]
+    assert sorted(data) == ["explore.json", "graph.json", "patterns.json", "pillars.json",
+                            "profiles.json", "slugs.json"]
+    # The explore page's summaries: strict JSON too, the hostile summary among them as text.
+    summaries = [strict_json(path.read_text(encoding="utf-8"))
+                 for path in sorted((site / "api" / "explore").glob("*.json"))]
+    assert summaries
+    assert '"><svg onload=alert("front-matter-summary")>' in [
+        text for part in summaries for text in part]
     entries = {entry["slug"]: entry for entry in data["patterns.json"]}
     front = entries["front-matter-markup"]["front_matter"]
     assert front["title"] == '<script>alert("front-matter-title")</script>'
@@ -190,6 +197,9 @@ def test_data_files_hold_hostile_strings_only_as_data(built: Built) -> None:
     assert entries["slug-parent"]["url"] == "patterns/slug-parent/"
     profiles = {p["slug"]: p for p in data["profiles.json"]["patterns"]}
     assert profiles["front-matter-markup"]["title"] == front["title"]
+    # The 404 page's suggestions are file names, never what a slug field says.
+    assert data["slugs.json"] == [entry["slug"] for entry in data["patterns.json"]]
+    assert "../escape" not in data["slugs.json"]
 
 
 def test_listings_show_hostile_titles_as_text(built: Built) -> None:

@@ -249,8 +249,10 @@ def site_violations(site: Path) -> list[str]:
                 if (url.scheme or url.netloc or not target.startswith(OWN_SCRIPTS)
                         or not (site / target).is_file()):
                     failures.append(f"{name}: <script src={attrs['src']!r}>")
-            elif attrs.get("type") == "application/json":
-                strict_json(text)  # Material's __config: data, never run
+            elif attrs.get("type") in ("application/json", "application/ld+json"):
+                # Material's __config and the pattern pages' schema.org data: never run, and
+                # whole (a title that closed the script early would leave broken JSON).
+                strict_json(text)
             else:
                 marker = next((m for m in MATERIAL_INLINE if text.startswith(m)), None)
                 if marker is None:
