@@ -9,6 +9,7 @@
   "use strict";
 
   var PAGE = 10; // results shown at first, and added by "Show more"
+  var FIRST = 5; // shown as soon as their text is in, before the rest of the first PAGE
   var LABELS = { alignment: "Alignment level", domain: "Domain", category: "Category" };
   var ORDER = ["alignment", "domain", "category"];
 
@@ -95,7 +96,7 @@
     this.message = el("p", { class: "pl-search__message", role: "status", "aria-live": "polite" });
     this.list = el("ol", { class: "pl-search__results" });
     this.more = el("button", { type: "button", class: "md-button pl-search__more", hidden: "" });
-    this.more.addEventListener("click", function () { self.showMore(); });
+    this.more.addEventListener("click", function () { self.showMore(PAGE); });
     var layout = el("div", { class: "pl-search__layout" }, [
       el("div", { class: "pl-search__main" }, [this.message, this.list, this.more]),
       this.filterPanel,
@@ -205,16 +206,17 @@
       var what = query ? " for " + query : "";
       self.status(plural(search.results.length, "result") + what +
         (filtered ? " (filtered)" : ""));
-      return self.showMore();
+      // Each result's text is a fetch of its own: the first few are drawn before the others.
+      return self.showMore(FIRST).then(function () { return self.showMore(PAGE - FIRST); });
     });
   };
 
   Search.prototype.total = function () { return Number(this.box.dataset.patterns || 0); };
 
-  Search.prototype.showMore = function () {
+  Search.prototype.showMore = function (count) {
     var self = this;
     var serial = this.serial;
-    var next = this.results.slice(this.shown, this.shown + PAGE);
+    var next = this.results.slice(this.shown, this.shown + (count || PAGE));
     this.shown += next.length;
     return Promise.all(next.map(function (r) { return r.data(); })).then(function (pages) {
       if (serial !== self.serial) return;
