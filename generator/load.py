@@ -100,6 +100,11 @@ for _first in "tTfF":
     _RESOLVERS.setdefault(_first, []).append(
         ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
     )
+# YAML 1.2 floats that YAML 1.1's pattern misses, as check-jsonschema and editors read them:
+# an exponent without a decimal point (7e-1, 1E3) or without a sign (0.7e1).
+_FLOAT_12 = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$")
+for _first in "0123456789-+.":
+    _RESOLVERS.setdefault(_first, []).append(("tag:yaml.org,2002:float", _FLOAT_12))
 
 
 def load_library(paths: Iterable[Path], *, root: Path | None = None) -> Library:

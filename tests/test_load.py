@@ -33,6 +33,17 @@ def test_true_false_and_numbers_keep_their_types() -> None:
     assert pattern.meta["d"] is None
 
 
+def test_yaml_1_2_floats_are_numbers() -> None:
+    # check-jsonschema and editors read YAML 1.2, where 7e-1 is a number; YAML 1.1's pattern
+    # needs a decimal point and a signed exponent.
+    pattern, problems = parse(HEAD + "a: 7e-1\nb: 1E3\nc: 0.7e1\nd: -2e+2\ne: 7e\nf: '7e-1'\n---\n")
+    assert pattern is not None
+    assert problems == []
+    assert [pattern.meta[k] for k in "abcd"] == [0.7, 1000.0, 7.0, -200.0]
+    assert pattern.meta["e"] == "7e"  # no digits after the e: text
+    assert pattern.meta["f"] == "7e-1"  # quoted: text
+
+
 def test_positions_count_the_opening_delimiter() -> None:
     pattern, _ = parse(HEAD + "classification:\n  category:\n  - growth\n---\nbody\n")
     assert pattern is not None

@@ -83,6 +83,9 @@ def test_numbers_json_cannot_hold_stay_text(tmp_path: Path) -> None:
                     "'.nan'")
     inf = pattern(replace=(("confidence_score: 0.5", "confidence_score: -.inf"),))
     assert_reported(check(tmp_path / "inf", inf), f"{P}:25:19: {SCHEMA} confidence_score:")
+    # A YAML 1.2 float is a number, as check-jsonschema reads it: in range, no problem.
+    assert check(tmp_path / "exp", pattern(
+        replace=(("confidence_score: 0.5", "confidence_score: 7e-1"),))) == []
 
 
 # --- a --keep-going build of markup in every front-matter text --------------------------------
