@@ -168,6 +168,13 @@ def new(
         title, folder=library, domain=domain, categories=categories, slug=slug, author=author
     )
     click.echo(f"created {path}")
+    if "$schema=" not in path.read_text(encoding="utf-8").split("\n", 2)[1]:
+        click.echo(
+            "no `# yaml-language-server: $schema=` line: this library has no "
+            "schema/pattern.schema.json beside patterns/ and mkdocs.yml sets no site_url. For "
+            "editors that read it, run `patternlib schema > schema/pattern.schema.json` "
+            "(or set site_url). `patternlib validate` checks the file either way."
+        )
     click.echo(render(problems, 1, "text"))
     click.echo(f"next: fill it in, then run: patternlib validate --changed-only {path}")
     if any(p.severity == "error" for p in problems):
@@ -239,6 +246,17 @@ def serve(root: Path, port: int, host: str, keep_going: bool, jobs: int) -> None
     from generator.serve import serve as run_serve
 
     run_serve(root, host=host, port=port, keep_going=keep_going, jobs=jobs or default_jobs())
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the pattern schema (JSON Schema 2020-12) that validate checks front matter with.
+
+    Example: patternlib schema > schema/pattern.schema.json
+    """
+    from generator.validate import SCHEMA_FILE
+
+    click.echo(SCHEMA_FILE.read_text(encoding="utf-8"), nl=False)
 
 
 @main.command("import")

@@ -133,7 +133,7 @@ def _render(
     categories: Sequence[str],
     author: str,
     today: str,
-    schema: str,
+    schema: str | None,
 ) -> str:
     """Return the text of a new pattern file."""
     props = _schema_properties()
@@ -145,9 +145,9 @@ def _render(
         note = f"  # {comment}" if comment else ""
         return note + "".join(f"\n  - {_scalar(item)}" for item in items)
 
+    schema_line = f"# yaml-language-server: $schema={schema}\n" if schema else ""
     front = f"""---
-# yaml-language-server: $schema={schema}
-id: {pattern_id}
+{schema_line}id: {pattern_id}
 title: {_quote(title)}
 slug: {slug}
 aliases: []
@@ -235,8 +235,9 @@ def _author() -> str:
     return name or getpass.getuser()
 
 
-def _schema_reference(folder: Path) -> str:
-    """Return the schema for `# yaml-language-server`: the repository's, else the site's."""
+def _schema_reference(folder: Path) -> str | None:
+    """Return the schema for `# yaml-language-server`: the repository's, else the site's;
+    None when neither is there (a line naming a missing file would only confuse editors)."""
     local = folder.parent / "schema" / "pattern.schema.json"
     if local.is_file():
         return Path(os.path.relpath(local, folder)).as_posix()
@@ -247,4 +248,4 @@ def _schema_reference(folder: Path) -> str:
         site_url = None
     if isinstance(site_url, str) and site_url.startswith(("http://", "https://")):
         return f"{site_url.rstrip('/')}/{PUBLISHED_SCHEMA}"
-    return f"../{PUBLISHED_SCHEMA}"
+    return None

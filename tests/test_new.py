@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,12 +16,15 @@ from click.testing import Result
 from generator import new as new_module
 from generator.new import NewPatternError, new_pattern
 from generator.validate import RECOMMENDED_SECTIONS
-from tests.conftest import Edit
+from tests.conftest import ROOT, Edit
 
 Cli = Callable[..., Result]
 
 
 def test_new_pattern_validates_with_only_the_assessment_left(library: Path, cli: Cli) -> None:
+    (library.parent / "schema").mkdir()  # the schema beside patterns/, as in this repository
+    shutil.copyfile(ROOT / "schema" / "pattern.schema.json",
+                    library.parent / "schema" / "pattern.schema.json")
     result = cli("new", "Community Supported Agriculture", "--domain", "food",
                  "--category", "practice", "--category", "model", "--author", "Ada",
                  cwd=library.parent)
@@ -130,3 +135,25 @@ def test_schema_reference_falls_back_to_the_published_copy(tmp_path: Path) -> No
     assert second == (
         "# yaml-language-server: $schema=https://example.org/lib/schema/pattern.schema.json"
     )
+
+
+def test_no_schema_line_when_no_schema_is_reachable(
+    tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    # A library using the hook without our schema/ folder or a site_url: a line naming a
+    # missing file would only confuse editors. The command says how to get one.
+    (tmp_path / "patterns").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: X\n", encoding="utf-8")
+    result = cli("new", "Thing", "--library", str(tmp_path / "patterns"), "--author", "a")
+    text = (tmp_path / "patterns" / "thing.md").read_text(encoding="utf-8")
+    assert text.startswith("---\nid: pat_")
+    assert "$schema" not in text
+    assert "run `patternlib schema > schema/pattern.schema.json`" in result.output
+    # What that command prints is the schema validate uses, and with it the line comes back.
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "pattern.schema.json").write_text(cli("schema").output, "utf-8")
+    exported = json.loads((tmp_path / "schema" / "pattern.schema.json").read_text("utf-8"))
+    assert exported == json.loads((ROOT / "schema" / "pattern.schema.json").read_text("utf-8"))
+    cli("new", "Other thing", "--library", str(tmp_path / "patterns"), "--author", "a")
+    second = (tmp_path / "patterns" / "other-thing.md").read_text("utf-8").splitlines()[1]
+    assert second == "# yaml-language-server: $schema=../schema/pattern.schema.json"
