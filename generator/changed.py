@@ -69,14 +69,17 @@ def validate_changed(
     against the whole library.
     """
     wanted = [f for f in pattern_files(changed) if f.suffix == ".md"]
+    removed: set[str] = set()
     if since is not None:
-        wanted.extend(_changed_since(since, library))
+        names, removed = _changed_since(since, library)
+        wanted.extend(names)
     mine: dict[str, Path] = {}
     for file in wanted:
         mine.setdefault(_absolute(file), file)
     problems: list[Problem] = []
     full: dict[str, Pattern | None] = {}
-    for real, file in mine.items():
+
+    def check(real: str, file: Path) -> None:
         pattern, found = load_pattern(file, display=display_path(file))
         problems.extend(found)
         if pattern is not None:
@@ -84,10 +87,18 @@ def validate_changed(
             full[real] = pattern.outline()
         else:
             full[real] = None
+
+    for real, file in mine.items():
+        check(real, file)
     others = {_absolute(f): f for f in pattern_files(library)}
     for real in mine:
         others.pop(real, None)
     scanned = {real: _scan(file) for real, file in others.items()}
+    if removed:  # a pattern deleted or renamed away: check the files that still link to it
+        for real in [r for r, outline in scanned.items() if _links_to(outline, removed)]:
+            mine[real] = others.pop(real)
+            del scanned[real]
+            check(real, mine[real])
     shown = {display_path(file) for file in mine.values()}
     while True:
         library_now = _library({**scanned, **full}, len(mine) + len(others))
@@ -337,8 +348,10 @@ def _parses(text: str) -> bool:
     return True
 
 
-def _changed_since(ref: str, library: Sequence[Path]) -> list[Path]:
-    """Return the library's pattern files changed since `ref`'s merge base, uncommitted included."""
+def _changed_since(ref: str, library: Sequence[Path]) -> tuple[list[Path], set[str]]:
+    """Return the library's pattern files changed since `ref`'s merge base, uncommitted
+    included, and the names (slug and id) of the pattern files gone since then: deleted, or
+    renamed (git's renames are taken as a deletion and an addition)."""
     top = Path(_git("rev-parse", "--show-toplevel").strip())
     base = _git("merge-base", ref, "HEAD").strip()
     names = _git("diff", "--name-only", "--no-renames", "-z", base, "--").split("\0")
@@ -346,14 +359,40 @@ def _changed_since(ref: str, library: Sequence[Path]) -> list[Path]:
     folders = [p.resolve() for p in library if p.is_dir()]
     files = {p.resolve() for p in library if not p.is_dir()}
     out = []
+    gone: set[str] = set()
     for name in sorted(set(filter(None, names))):
         path = top / name
-        real = path.resolve()
-        if path.suffix == ".md" and path.is_file() and (
-            real in files or real.parent in folders
-        ):
-            out.append(Path(display_path(real)))
-    return out
+        if path.suffix != ".md":
+            continue
+        if path.is_file():
+            real = path.resolve()
+            if real in files or real.parent in folders:
+                out.append(Path(display_path(real)))
+        elif not path.exists() and (path.parent.resolve() in folders or path in files):
+            gone.add(path.stem)
+            gone.update(_former_id(base, name))
+    return out, gone
+
+
+def _former_id(base: str, name: str) -> set[str]:
+    """The id the file `name` had at commit `base`, as a set (empty when it had none)."""
+    try:
+        text = _git("show", f"{base}:{name}")
+    except GitError:
+        return set()
+    match = re.search(r"(?m)^id:[ \t]*['\"]?(pat_[0-9a-z]+)", text.split("\n---", 1)[0])
+    return {match.group(1)} if match else set()
+
+
+def _links_to(outline: Pattern | None, names: set[str]) -> bool:
+    """Does the (scanned) pattern name one of `names` in a relationship?"""
+    if outline is None:
+        return False
+    for kind in RELATIONSHIPS:
+        targets = outline.meta.get(kind)
+        if isinstance(targets, list) and any(isinstance(t, str) and t in names for t in targets):
+            return True
+    return False
 
 
 def _git(*args: str, cwd: Path | None = None) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import Result
 
 from generator.changed import _quick_outline, _scan_entries, validate_changed
@@ -97,6 +98,73 @@ def test_since_a_git_ref(library: Path, edit: Edit, cli: Cli) -> None:
     assert result.output.splitlines()[-1].startswith("2 patterns, ")
     bad = cli("validate", "--since", "no-such-ref", cwd=root)
     assert bad.exit_code == 2
+
+
+def _git_library(root: Path) -> Callable[..., None]:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                       cwd=root, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-q", "-m", "library")
+    return git
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_since_checks_the_patterns_linking_to_a_deleted_one(library: Path, cli: Cli) -> None:
+    root = library.parent
+    git = _git_library(root)
+    git("rm", "-q", "patterns/gamma.md")  # alpha says related: [gamma]
+    result = cli("validate", "--since", "HEAD", cwd=root)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    # alpha names gamma by its id (enables, line 22) and by its slug (related, line 24).
+    assert [line.split(":", 2)[:2] for line in lines[:-1]] == [
+        ["patterns/alpha.md", "22"], ["patterns/alpha.md", "24"]]
+    assert "'pat_cccccccccccccccccccccccc' is not a pattern in this library" in lines[0]
+    assert "'gamma' is not a pattern in this library" in lines[1]
+    # What a full validate says of alpha, --since says too.
+    full = cli("validate", cwd=root)
+    assert [line for line in full.output.splitlines() if line.startswith("patterns/alpha.md")] \
+        == [line for line in lines if line.startswith("patterns/")]
+    # Committed, the deletion is still seen from the branch point.
+    git("commit", "-q", "-m", "remove gamma")
+    assert cli("validate", "--since", "HEAD~1", cwd=root).output == result.output
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_since_sees_a_rename_by_slug_not_by_id(library: Path, cli: Cli) -> None:
+    root = library.parent
+    git = _git_library(root)
+    # alpha names beta by slug (specializes_to: [beta]); beta names alpha by id.
+    git("mv", "patterns/beta.md", "patterns/beta-two.md")
+    text = (library / "beta-two.md").read_text(encoding="utf-8")
+    (library / "beta-two.md").write_text(text.replace("slug: beta\n", "slug: beta-two\n"),
+                                         encoding="utf-8")
+    result = cli("validate", "--since", "HEAD", cwd=root)
+    assert "patterns/alpha.md:21:" in result.output
+    assert "'beta' is not a pattern in this library" in result.output
+    # A rename of alpha, which beta and gamma name by id and by slug, catches gamma only.
+    git("checkout", "-q", "--", ".")
+    git("reset", "-q", "--hard")
+    git("mv", "patterns/alpha.md", "patterns/alpha-two.md")
+    text = (library / "alpha-two.md").read_text(encoding="utf-8")
+    (library / "alpha-two.md").write_text(text.replace("slug: alpha\n", "slug: alpha-two\n"),
+                                          encoding="utf-8")
+    result = cli("validate", "--since", "HEAD", cwd=root)
+    paths = {line.split(":")[0] for line in result.output.splitlines()
+             if line.startswith("patterns/") and " error[" in line}
+    assert paths == {"patterns/gamma.md"}
+
+
+def test_the_library_hook_runs_on_deletions() -> None:
+    # pre-commit passes no file names for a deletion: a second hook checks from HEAD.
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    library = next(h for h in hooks if h["id"] == "patternlib-validate-removals")
+    assert library["entry"] == "patternlib validate --since HEAD"
+    assert library["pass_filenames"] is False
+    assert library["always_run"] is True
 
 
 # --- the quick scan of unchanged files -------------------------------------------------------

@@ -122,8 +122,9 @@ def test_main_is_built_and_published_on_pages(publish: dict[str, Any]) -> None:
 
 
 def test_pre_commit_hook_for_other_libraries() -> None:
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "patternlib-validate"
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in hooks] == ["patternlib-validate", "patternlib-validate-removals"]
+    hook = hooks[0]
     assert hook["entry"] == "patternlib validate --changed-only"
     assert hook["language"] == "python"
     assert re.fullmatch(hook["files"], "patterns/land-and-expand.md")
