@@ -18,7 +18,7 @@ from typing import Any
 import click
 import yaml
 
-from generator import searchindex, sitebuild
+from generator import redirects, searchindex, sitebuild
 from generator.link import link
 from generator.model import Assessment, Graph, Library, Problem
 from generator.parallel import MIN_PARALLEL, parallel_map
@@ -141,6 +141,7 @@ def build(
                 _mkdocs(config, jobs)
             clock.lap("mkdocs")
         _copy_sources(library, root, staging)
+        _write_redirects(library, staging, config.site_url or None)
         # After MkDocs, not beside it: both at once pass the memory the build may take.
         _pagefind(search_pages, search_work, staging)
         shutil.rmtree(search_work, ignore_errors=True)
@@ -325,6 +326,16 @@ def _copy_sources(library: Library, root: Path, site: Path) -> None:
         target = site / "patterns" / pattern.key / f"{pattern.key}.md"
         if source.is_file() and target.parent.is_dir():
             shutil.copyfile(source, target)
+
+
+def _write_redirects(library: Library, site: Path, site_url: str | None) -> None:
+    """Write the stable URLs' redirect pages (generator/redirects.py) into the site."""
+    for item in redirects.redirects(library):
+        target = site / item.path / "index.html"
+        if target.exists():  # a page is there: it wins (the validator reports the clash)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(redirects.page(item, site_url), encoding="utf-8")
 
 
 def _pagefind(pages: Path, work: Path, site: Path) -> None:

@@ -39,7 +39,7 @@ from generator.load import (
     pattern_files,
 )
 from generator.model import OUTLINE_KEYS, RELATIONSHIPS, Library, Pattern, Problem
-from generator.validate import check_pattern, cross_check
+from generator.validate import check_pattern, cross_check, former_slugs
 
 # What rules across files read of a pattern that is not itself checked: its outline.
 SCANNED_KEYS = OUTLINE_KEYS
@@ -152,8 +152,10 @@ def _involved(library: Library, shown: set[str]) -> set[str]:
     mine = [p for p in library.patterns if p.path in shown]
     out: set[str] = set()
     names = {name for p in mine for name in (p.id, p.meta.get("slug")) if isinstance(name, str)}
+    claimed = {slug for p in mine for slug in former_slugs(p)}
     for pattern in library.patterns:
-        if pattern.id in names or pattern.meta.get("slug") in names:
+        if pattern.id in names or pattern.meta.get("slug") in names or pattern.key in claimed \
+                or any(slug in names or slug in claimed for slug in former_slugs(pattern)):
             out.add(pattern.path)
     for pattern in mine:
         for kind in RELATIONSHIPS:

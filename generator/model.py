@@ -20,7 +20,9 @@ RELATIONSHIPS: tuple[str, ...] = (
 )
 # What rules across files read of a pattern: its identity, its links and, for near-duplicate
 # detection, its names and summary.
-OUTLINE_KEYS = frozenset({"id", "slug", "title", "aliases", "summary", *RELATIONSHIPS})
+OUTLINE_KEYS = frozenset({
+    "id", "slug", "title", "aliases", "summary", "former_slugs", *RELATIONSHIPS,
+})
 # Each relationship's inverse: what the target pattern should say back.
 INVERSE: Mapping[str, str] = {
     "generalizes_from": "specializes_to",

@@ -194,7 +194,8 @@ def _check_file(file: Path) -> tuple[Pattern | None, list[Problem]]:
 
 def cross_check(library: Library, graph: Graph | None = None) -> list[Problem]:
     """Return the problems between patterns: duplicate ids and slugs, links."""
-    return [*_unique(library), *_link_problems(library, graph or link(library))]
+    return [*_unique(library), *_former_slugs(library),
+            *_link_problems(library, graph or link(library))]
 
 
 def check_pattern(pattern: Pattern) -> list[Problem]:
@@ -378,6 +379,41 @@ def _unique(library: Library) -> Iterator[Problem]:
                 line, col = pattern.where((field,))
                 yield Problem(pattern.path, line, col, f"duplicate-{field}", "error", field,
                               f"{field} '{value}' is also used by {others}")
+
+
+def former_slugs(pattern: Pattern) -> list[str]:
+    """The pattern's former slugs (those that are slugs at all), in order."""
+    value = pattern.meta.get("former_slugs")
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _former_slugs(library: Library) -> Iterator[Problem]:
+    """A former slug redirects /patterns/<it>/ to the pattern: it must not be a pattern's slug
+    (the redirect would take that page's place), nor another pattern's former slug."""
+    current = {p.key: p for p in library.patterns}
+    claims: dict[str, list[tuple[Pattern, int]]] = defaultdict(list)
+    for pattern in library.patterns:
+        for index, slug in enumerate(former_slugs(pattern)):
+            claims[slug].append((pattern, index))
+    for slug, holders in claims.items():
+        for pattern, index in holders:
+            line, col = pattern.where(("former_slugs", index))
+            where = format_field(("former_slugs", index))
+            if slug in current:
+                other = current[slug]
+                said = "its own slug" if other is pattern else f"the slug of {other.path}"
+                yield Problem(pattern.path, line, col, "former-slug", "error", where,
+                              f"former slug '{slug}' is {said}: its redirect would take the "
+                              "place of that page")
+                if other is not pattern:
+                    line, col = other.where(("slug",))
+                    yield Problem(other.path, line, col, "former-slug", "error", "slug",
+                                  f"slug '{slug}' is a former slug of {pattern.path}, whose "
+                                  "old links lead here: choose another slug")
+            elif len(holders) > 1:
+                others = ", ".join(p.path for p, _ in holders if p is not pattern)
+                yield Problem(pattern.path, line, col, "former-slug", "error", where,
+                              f"former slug '{slug}' is also claimed by {others}")
 
 
 def _link_problems(library: Library, graph: Graph) -> Iterable[Problem]:
