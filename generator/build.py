@@ -141,7 +141,7 @@ def build(
                 _mkdocs(config, jobs)
             clock.lap("mkdocs")
         _copy_sources(library, root, staging)
-        _write_redirects(library, staging, config.site_url or None)
+        write_redirects(library, staging, config.site_url or None)
         # After MkDocs, not beside it: both at once pass the memory the build may take.
         _pagefind(search_pages, search_work, staging)
         shutil.rmtree(search_work, ignore_errors=True)
@@ -328,14 +328,41 @@ def _copy_sources(library: Library, root: Path, site: Path) -> None:
             shutil.copyfile(source, target)
 
 
-def _write_redirects(library: Library, site: Path, site_url: str | None) -> None:
-    """Write the stable URLs' redirect pages (generator/redirects.py) into the site."""
-    for item in redirects.redirects(library):
-        target = site / item.path / "index.html"
-        if target.exists():  # a page is there: it wins (the validator reports the clash)
+def write_redirects(
+    library: Library, site: Path, site_url: str | None, before: Library | None = None
+) -> list[str]:
+    """Write the stable URLs' redirect pages (generator/redirects.py) into the site; with
+    `before` (the library as the site was built), only those that changed, and remove those
+    gone. A page that is not one of ours is never replaced or removed. Returns the site URLs
+    written or removed."""
+    old = {r.path: r for r in redirects.redirects(before)} if before is not None else {}
+    new = {r.path: r for r in redirects.redirects(library)}
+    done = []
+    for path in sorted(old.keys() - new.keys()):
+        target = site / path / "index.html"
+        if _ours(target):
+            target.unlink()
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()
+            done.append(path)
+    for path, item in new.items():
+        if before is not None and old.get(path) == item:
             continue
+        target = site / path / "index.html"
+        if target.exists() and not _ours(target):
+            continue  # a page is there: it wins (the validator reports the clash)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(redirects.page(item, site_url), encoding="utf-8")
+        done.append(path)
+    return done
+
+
+def _ours(page: Path) -> bool:
+    try:
+        with page.open(encoding="utf-8") as handle:
+            return redirects.MARK in handle.read(200)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _pagefind(pages: Path, work: Path, site: Path) -> None:

@@ -67,6 +67,7 @@ class LiveSite:
         self.keep_going = keep_going
         self._docs = Path(tempfile.mkdtemp(prefix="patternlib-live-"))
         self._language = "en"  # the theme's, once a build has read mkdocs.yml
+        self._site_url: str | None = None  # the site's, for the redirect pages
         self._state: full.BuildResult | None = None
         self._engine: Engine | None = None
         self._lock = threading.Lock()  # guards _state and _stale for the background refresh
@@ -90,6 +91,7 @@ class LiveSite:
             site_url=self.site_url,
         )
         self._language = full.site_language(config)
+        self._site_url = config.site_url or None
         with full.source_date(result.pages.library):
             self._engine = Engine(config)
         with self._lock:
@@ -170,6 +172,7 @@ class LiveSite:
             target = self.site / "patterns" / pattern.key / f"{pattern.key}.md"
             if target.parent.is_dir():
                 _replace(target, (self.root / pattern.path).read_bytes())
+        written += full.write_redirects(library, self.site, self._site_url, before=old)
         with self._lock:
             self._state = dataclasses.replace(
                 state, problems=checked.problems, checked=checked, pages=pages

@@ -23,6 +23,7 @@ from generator.model import Library, Pattern
 from generator.validate import former_slugs
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MARK = "<!-- patternlib redirect -->"  # what tells our redirect pages from other pages
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def page(redirect: Redirect, site_url: str | None = None) -> str:
     canonical = urljoin(site_url, redirect.target) if site_url else here
     title = html.escape(redirect.title)
     return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!doctype html>\n{MARK}\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n"
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{html.escape(canonical)}">\n'

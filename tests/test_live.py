@@ -202,3 +202,20 @@ def _alive(pid: int) -> bool:
     # A zombie is gone for our purpose: it runs nothing.
     status = Path(f"/proc/{pid}/stat")
     return status.exists() and status.read_text().split()[2] != "Z"
+
+
+def test_alias_and_former_slug_edits_update_the_redirects(live: LiveSite, tmp_path: Path) -> None:
+    alpha = live.root / "patterns" / "alpha.md"
+    _replace(alpha, "aliases: []", "aliases: [First Letter]\nformer_slugs: [alfa]")
+    update = live.update([alpha])
+    assert update is not None
+    assert update.applied
+    assert {"patterns/first-letter/", "patterns/alfa/"} <= set(update.pages)
+    assert (live.site / "patterns" / "alfa" / "index.html").is_file()
+    _replace(alpha, "former_slugs: [alfa]", "former_slugs: []")
+    update = live.update([alpha])
+    assert update is not None
+    assert "patterns/alfa/" in update.pages
+    assert not (live.site / "patterns" / "alfa").exists()
+    live.refresh()
+    assert not differences(_full_build(live, tmp_path), snapshot(live.site))
