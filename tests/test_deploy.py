@@ -29,7 +29,7 @@ import yaml
 from click.testing import CliRunner
 from playwright.sync_api import Browser, Response
 
-from generator import searchindex
+from generator import redirects, searchindex
 from generator.build import build
 from generator.cli import main
 from generator.link import link
@@ -75,12 +75,14 @@ def served(subpath: Path) -> Iterator[str]:
 
 
 def page_paths(site: Path) -> list[str]:
-    """The URL path (relative to the site) of every page: `patterns/x/`, `` for the home."""
+    """The URL path (relative to the site) of every page: `patterns/x/`, `` for the home.
+    Redirect pages (generator/redirects.py: /id/<id>/, former slugs, aliases) are not pages."""
     return sorted(
         path.parent.relative_to(site).as_posix().removeprefix(".") + "/"
         if path.parent != site else ""
         for path in site.rglob("index.html")
         if not path.relative_to(site).as_posix().startswith("pagefind")
+        and redirects.MARK not in path.read_text(encoding="utf-8")[:200]
     )
 
 
