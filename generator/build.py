@@ -48,6 +48,8 @@ DEFAULTS: dict[str, Any] = {
     "nav": [
         {"Home": "index.md"},
         {"Explore": "explore.md"},
+        {"Graph": "graph.md"},
+        {"Insights": "insights.md"},
         {"Browse": [
             {"A to Z": "browse/a-z/index.md"},
             {"Alignment levels": "browse/alignment/index.md"},
@@ -132,7 +134,9 @@ def build(
                 edit_uri=config.edit_uri or None,
                 site_url=config.site_url or None,
             )
-            pages = Pages(library, assessments, graph, site_config)
+            # A --keep-going build lists the problems it went on despite (on /insights/).
+            pages = Pages(library, assessments, graph, site_config,
+                          problems=problems if keep_going else ())
             search_work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=staging))
             search_pages = search_work / "pages"
             _write_docs(docs, pages, jobs=jobs, search=(search_pages, site_language(config)))
@@ -190,6 +194,7 @@ class Pages:
     assessments: Mapping[str, Assessment]
     graph: Graph
     config: SiteConfig
+    problems: tuple[Problem, ...] = ()  # shown on the Insights page
 
 
 # Set while pattern pages are rendered: forked workers read it instead of unpickling it.
@@ -204,7 +209,8 @@ def _write_docs(docs: Path, pages: Pages, *, jobs: int,
     written there as Pagefind's input, at the path its page will have in the site.
     """
     global _RENDERING
-    for output in site_pages(pages.library, pages.assessments, pages.graph, pages.config):
+    for output in site_pages(pages.library, pages.assessments, pages.graph, pages.config,
+                             pages.problems):
         _write(docs, output)
     (docs / "patterns").mkdir(exist_ok=True)
     shutil.copytree(ASSETS, docs / "assets" / "patternlib")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from generator import build as full
 from generator import searchindex
+from generator.insights import insights_page
 from generator.link import link
 from generator.load import display_path
 from generator.model import Library, Problem
@@ -140,7 +141,8 @@ class LiveSite:
                 assessments.pop(pattern.key, None)
             else:
                 assessments[pattern.key] = assessment
-        pages = full.Pages(library, assessments, graph, state.pages.config)
+        pages = full.Pages(library, assessments, graph, state.pages.config,
+                           problems=checked.problems if self.keep_going else ())
 
         keys = {p.key for p in fresh.values()}
         touched = set(keys)
@@ -164,10 +166,15 @@ class LiveSite:
             for path, p in fresh.items()
         )
         if listed:  # a title, summary, facet value, score or link count changed
-            listings = listing_pages(library, assessments, graph, pages.config)
+            listings = listing_pages(library, assessments, graph, pages.config, pages.problems)
             if not self._same_pages(listings):
                 return None  # a facet value appeared or went: the navigation changes
             written += self._write(listings, engine, library)
+        elif pages.problems != state.pages.problems or any(
+            assessments.get(p.key) != state.pages.assessments.get(p.key) for p in fresh.values()
+        ):  # what only the Insights page shows: pillar scores, problems by rule
+            written += self._write(
+                [insights_page(library, assessments, graph, pages.problems)], engine, library)
         for pattern in fresh.values():
             target = self.site / "patterns" / pattern.key / f"{pattern.key}.md"
             if target.parent.is_dir():

@@ -16,8 +16,16 @@ from urllib.parse import urlencode, urljoin
 import jinja2
 import markupsafe
 
-from generator import gfm
-from generator.model import RELATIONSHIPS, Assessment, Edge, Graph, Library, Pattern
+from generator import gfm, pictures
+from generator.model import (
+    RELATIONSHIPS,
+    Assessment,
+    Edge,
+    Graph,
+    Library,
+    Pattern,
+    Problem,
+)
 from generator.score import PILLARS_FILE, rubric
 from generator.validate import SCHEMA_FILE
 
@@ -219,20 +227,28 @@ def render(
 
 
 def site_pages(
-    library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig
+    library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig,
+    problems: Sequence[Problem] = (),
 ) -> list[Output]:
-    """Render everything but the pattern pages: browse, home, search, calculator, data."""
+    """Render everything but the pattern pages: browse, home, search, calculator, data.
+
+    `problems` (a --keep-going build's) are listed by rule on the Insights page.
+    """
     return [
-        *listing_pages(library, assessments, graph, config),
+        *listing_pages(library, assessments, graph, config, problems),
         *data_files(library, assessments, graph),
     ]
 
 
 def listing_pages(
-    library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig
+    library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig,
+    problems: Sequence[Problem] = (),
 ) -> list[Output]:
-    """Render the pages that list or count patterns: browse, home, search, calculator."""
+    """Render the pages that list or count patterns: browse, home, search, calculator,
+    insights."""
     from generator.explore import explore_page  # explore imports this module
+    from generator.graphview import graph_page  # and the graph page
+    from generator.insights import insights_page  # so does insights
 
     return [
         *_browse_pages(library, assessments, facet_slugs(library)),
@@ -241,6 +257,8 @@ def listing_pages(
             base="../", patterns=len(library.patterns))),
         _calculator_page(),
         explore_page(len(library.patterns)),
+        graph_page(library, graph),
+        insights_page(library, assessments, graph, problems),
     ]
 
 
@@ -275,9 +293,18 @@ def pattern_page(
     path = f"patterns/{pattern.key}.md"
     assessment = assessments.get(pattern.key)
     markdown, table_in_body = _body_with_slot(pattern)
+    def href(key: str) -> str:
+        return relative(path, f"patterns/{key}/")
+    radar, median, similar = "", "", []
+    if assessment is not None:
+        profiles = pictures.profiles(library, assessments)
+        found = profiles.median_for(pattern.key)
+        radar = pictures.radar_svg(pattern.title, [s.score for s in assessment.scores], found)
+        median, similar = found.label, pictures.similar_items(profiles, pattern.key, href)
     scorecard = _env().get_template("scorecard.html.j2").render(
         a=assessment, calculator_href=relative(path, calculator_url(assessment)),
         heading=not table_in_body,  # in the body, the "7 Pillars Assessment" section heads it
+        title=pattern.title, radar=markupsafe.Markup(radar), median=median, similar=similar,
     )
     body = gfm.render(markdown, reserved_ids=PAGE_IDS | {pattern.key},
                       slot=(SCORECARD_SLOT, scorecard.strip()) if table_in_body else None)
@@ -306,6 +333,8 @@ def pattern_page(
             "level": str(assessment.alignment),
         })
     relations = _relations(pattern, library, graph, path, assessments)
+    neighbourhood = pictures.neighbourhood_svg(
+        pattern, library, graph, href, f"#{relations[0]['id']}" if relations else "")
     context = {
         "title": pattern.title,
         "slug": pattern.key,
@@ -333,6 +362,7 @@ def pattern_page(
                 (2, "Provenance", "provenance")])
     text = _env().get_template("pattern.md.j2").render(
         p=context, body=body.html, removed=body.removed, scorecard=scorecard,
+        neighbourhood=markupsafe.Markup(neighbourhood),
         toc=json.dumps(toc, ensure_ascii=True, separators=(",", ":")).replace("--", "-\\u002d"),
     )
     return Output(path, text)
@@ -672,8 +702,11 @@ def _home_page(
         "links": sum(1 for e in graph.edges if e.stated),
         "domains": next(f["count"] for f in facets if f["key"] == "domain"),
     }
+    from generator.insights import glance  # insights imports this module
+
     text = _env().get_template("home.md.j2").render(
         site_name=config.site_name, counts=counts, facets=facets, levels=levels, base="",
+        glance=glance(library, assessments),
         repo_url=(config.repo_url or "").rstrip("/"), branch=_branch(config),
     )
     return Output("index.md", text)
@@ -735,6 +768,7 @@ def data_files(
 ) -> Sequence[Output]:
     """Render the site's data: api/*.json and the schema."""
     from generator.explore import explore_files  # explore imports this module
+    from generator.graphview import graph_files  # so does the graph page
 
     patterns = []
     for pattern in library.patterns:
@@ -789,6 +823,7 @@ def data_files(
                                                separators=(",", ":")) + "\n"),
         Output("api/graph.json", _dump(graph_json)),
         *explore_files(library, assessments, graph),
+        *graph_files(library, assessments, graph),
         Output("api/slugs.json", _dump([p.key for p in library.patterns])),  # the 404 page
         Output("api/pillars.json", PILLARS_FILE.read_text(encoding="utf-8")),
         Output("schema/pattern.schema.json", SCHEMA_FILE.read_text(encoding="utf-8")),

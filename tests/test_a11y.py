@@ -36,6 +36,8 @@ STARTER_PAGES = {
     "search": ("search/?q=customer", "#pl-search .pl-search__link"),
     "search filters": ("search/?category=growth", "#pl-search .pl-search__link"),
     "explore": ("explore/", "main h1"),
+    "graph": ("graph/", "#pl-graph[data-ready]"),
+    "insights": ("insights/", "main h1"),
     "calculator": ("calculator/", "h1"),
     "404": ("patterns/no-such-pattern/", "h1"),
 }

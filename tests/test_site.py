@@ -34,6 +34,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import generator.build
+from generator import pictures
 from generator.build import BuildError, build
 from generator.cli import main
 from generator.link import link
@@ -404,6 +405,7 @@ def test_graph_json_lists_inferred_edges(edges: Built) -> None:
 def test_pattern_pages_link_only_to_related_patterns(fixture: Built) -> None:
     library = load_library([fixture.root / "patterns"], root=fixture.root)
     graph = link(library)
+    assessments = score(library)
     keys = pattern_keys(fixture.root)
     failures = []
     for key in keys:
@@ -416,6 +418,8 @@ def test_pattern_pages_link_only_to_related_patterns(fixture: Built) -> None:
             if match:
                 linked.add(match.group(1))
         allowed = {e.target for e in graph.edges_from(key)} | {key}
+        if key in assessments:  # and its 5 similar profiles (generator/pictures.py)
+            allowed |= {p.key for p, _ in pictures.profiles(library, assessments).similar(key)}
         if linked - allowed:
             failures.append(f"{name} links to unrelated patterns {sorted(linked - allowed)}")
     # beta is related to alpha only: a page listing every pattern would link it to gamma too.
