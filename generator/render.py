@@ -247,6 +247,7 @@ def listing_pages(
     """Render the pages that list or count patterns: browse, home, search, calculator,
     insights."""
     from generator.explore import explore_page  # explore imports this module
+    from generator.feed import FEED_PATH, atom
     from generator.graphview import graph_page  # and the graph page
     from generator.insights import insights_page  # so does insights
 
@@ -259,6 +260,7 @@ def listing_pages(
         explore_page(len(library.patterns)),
         graph_page(library, graph),
         insights_page(library, assessments, graph, problems),
+        Output(FEED_PATH, atom(library, config.site_name, config.site_url)),
     ]
 
 
