@@ -19,8 +19,10 @@ import gc
 import html
 import json
 import logging
+import os
 import posixpath
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,20 +192,46 @@ class Engine:
         self._job = _prepare(config)
 
     def render(self, src_uris: Iterable[str]) -> list[str]:
-        """Read, convert and write the pages of these docs files again; return their URLs."""
+        """Read, convert and write the pages of these docs files again; return their URLs.
+
+        Each page is written whole, through a temporary file and a rename: the site is being
+        served meanwhile, and MkDocs' own writes truncate the file first (a reader could get
+        half a page, or, with the length it was promised, none).
+        """
         job = self._job
         doc_files = job.files.documentation_pages(inclusion=InclusionLevel.is_included)
         done = []
-        for uri in src_uris:
-            file = job.files.get_file_from_path(uri)
-            if file is None or file.page is None:
-                raise MkDocsException(f"{uri}: not a page of this site; rebuild it whole")
-            page = file.page
-            page.markdown = page.content = None
-            _populate_page(page, job.config, job.files)
-            _build_page(page, job.config, doc_files, job.nav, job.env)
-            done.append(file.url)
+        original = utils.write_file
+        utils.write_file = _write_whole
+        try:
+            for uri in src_uris:
+                file = job.files.get_file_from_path(uri)
+                if file is None or file.page is None:
+                    raise MkDocsException(f"{uri}: not a page of this site; rebuild it whole")
+                page = file.page
+                page.markdown = page.content = None
+                _populate_page(page, job.config, job.files)
+                _build_page(page, job.config, doc_files, job.nav, job.env)
+                done.append(file.url)
+        finally:
+            utils.write_file = original
         return done
+
+
+def _write_whole(content: bytes, output_path: str) -> None:
+    """MkDocs' utils.write_file, through a temporary file and a rename."""
+    target = Path(output_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        temporary.chmod(0o644)  # mkstemp's 0600 would hide the page from a web server
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _render_all(
