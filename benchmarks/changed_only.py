@@ -1,0 +1,67 @@
+"""Time `patternlib validate --changed-only FILE` against the real Commons OS library.
+
+What a contributor's pre-commit hook costs: one pattern file checked against 3,616. Unpacks
+../shared/corpus/commons-os-patterns.tar.xz into a temporary folder (not timed), then for a
+few files (one with many links, one with none, one assessed) runs the command --runs times
+and prints each wall time and the median. The target is 0.5 s. Also prints where the time
+of one call goes in-process (the imports are not in it): the quick scan of the other files,
+near-duplicates, and the file's own checks.
+
+    .venv/bin/python benchmarks/changed_only.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from corpus import PATTERNLIB, unpacked
+
+FILES = ("acceptance-and-commitment.md", "360-degree-feedback.md", "habit-formation.md")
+
+
+def main() -> None:
+    """Unpack the corpus, time --changed-only on a few files, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with unpacked() as work:
+        folder = work / "_patterns"
+        print(f"corpus: {len(list(folder.glob('*.md')))} files")
+        for name in FILES:
+            if not (folder / name).is_file():
+                continue
+            times = []
+            for _ in range(args.runs):
+                start = time.perf_counter()
+                done = subprocess.run(
+                    [str(PATTERNLIB), "validate", "--changed-only", "--library", str(folder),
+                     str(folder / name)],
+                    cwd=work, capture_output=True, text=True, check=False,
+                )
+                times.append(time.perf_counter() - start)
+                if done.returncode not in (0, 1):
+                    sys.exit(f"validate failed ({done.returncode}):\n{done.stderr}")
+            print(f"--changed-only {name}: median {statistics.median(times):.2f} s "
+                  f"(target 0.5 s; runs: {', '.join(f'{t:.2f}' for t in times)})", flush=True)
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from generator.changed import validate_changed
+
+        profile = cProfile.Profile()
+        profile.runcall(validate_changed, [folder], [folder / FILES[1]])
+        stats = pstats.Stats(profile).sort_stats("cumulative")
+        wanted = ("_scan", "near_duplicates", "check_pattern", "cross_check")
+        for (file, _, function), row in sorted(stats.stats.items(),  # type: ignore[attr-defined]
+                                              key=lambda item: -item[1][3]):
+            if function in wanted:
+                print(f"  in-process {function} ({Path(file).name}): {row[3]:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
