@@ -10,13 +10,12 @@ under `api/explore/`, and the page fetches only those of the cards it shows.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 
 from generator.model import Assessment, Graph, Library, Pattern
 from generator.render import FACETS, Output, _dump, _env, _values, summary_of
-from generator.score import PILLARS_FILE
+from generator.score import rubric
 
 INDEX_PATH = "api/explore.json"
 SHARDS = "api/explore/summaries-"  # + <n>.json
@@ -64,7 +63,6 @@ def explore_index(
             found = sorted({position[v] for v in _values(pattern, facet.field)})
             column.append(found[0] if len(found) == 1 else found)  # one value: no list
         facet_columns.append(column)
-    levels = json.loads(PILLARS_FILE.read_text(encoding="utf-8"))["levels"]
     overall: list[float | None] = []
     alignment: list[int] = []
     for pattern in patterns:
@@ -78,7 +76,7 @@ def explore_index(
             {"key": f.key, "label": f.label, "values": table}
             for f, table in zip(FACETS, tables, strict=True)
         ],
-        "levels": {str(lv["value"]): lv["name"] for lv in levels},
+        "levels": {str(value): name for value, name in rubric().levels.items()},
         "dates": dates,
         # One entry per pattern in each column, in title order.
         "t": [p.title for p in patterns],

@@ -18,7 +18,6 @@ domains' discs are packed around the largest one, in order of size.
 from __future__ import annotations
 
 import bisect
-import json
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -26,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from generator.explore import ordered, slug_of_title
 from generator.model import RELATIONSHIPS, Assessment, Graph, Library, Pattern
 from generator.render import Output, _dump, _env, _values
-from generator.score import PILLARS_FILE
+from generator.score import rubric
 
 DATA_PATH = "api/graph-view.json"
 FORMAT = 1  # bumped when the file changes shape
@@ -107,14 +106,13 @@ def graph_view(
     patterns = ordered(library)
     domains = sorted({v for p in patterns for v in _values(p, "domain")})
     categories = sorted({v for p in patterns for v in _values(p, "category")})
-    levels = json.loads(PILLARS_FILE.read_text(encoding="utf-8"))["levels"]
     positions = layout(library, graph)
     edges = stated_edges(library, graph)
     return _dump({
         "format": FORMAT,
         "domains": domains,
         "categories": categories,
-        "levels": {str(lv["value"]): lv["name"] for lv in levels},
+        "levels": {str(value): name for value, name in rubric().levels.items()},
         "kinds": list(RELATIONSHIPS),
         "dangling": len(graph.dangling),
         # One entry per pattern in each column, in title order.

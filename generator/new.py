@@ -80,7 +80,7 @@ def new_pattern(
         raise NewPatternError(
             f"domain {domain!r} must be lowercase words joined by hyphens, e.g. 'food-systems'"
         )
-    slug = slug or _slugify(title)
+    slug = slug or slugify(title)
     if not slug:
         raise NewPatternError(f"cannot make a slug from {title!r}: pass --slug")
     path = folder / f"{slug}.md"
@@ -117,7 +117,7 @@ def _new_id() -> str:
     return f"pat_{secrets.token_hex(12)}"
 
 
-def _slugify(title: str) -> str:
+def slugify(title: str) -> str:
     """Return the URL name for a title: "Land & Expand (L&E)" -> "land-and-expand-l-and-e"."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower().replace("&", " and "))

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from generator.model import Library, Pattern
+from generator.new import slugify
 from generator.validate import former_slugs
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -38,8 +38,7 @@ class Redirect:
 
 def alias_slug(alias: str) -> str:
     """The URL segment of an alias, as `patternlib new` makes a slug of a title."""
-    text = unicodedata.normalize("NFKD", alias).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower().replace("&", " and ")))[:120]
+    return slugify(alias)
 
 
 def redirects(library: Library) -> list[Redirect]:

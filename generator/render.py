@@ -661,8 +661,7 @@ def _letter_slug(letter: str) -> str:
 
 def _alignment_pages(library: Library, assessments: Mapping[str, Assessment]) -> list[Output]:
     """Browse by alignment level: a page per level, and one for the patterns not assessed."""
-    data = json.loads(PILLARS_FILE.read_text(encoding="utf-8"))
-    names = {lv["value"]: lv["name"] for lv in data["levels"]}
+    names = rubric().levels
     by_title = sorted(library.patterns, key=lambda p: (p.title.lower(), p.key))
     groups: dict[str, list[Pattern]] = {str(v): [] for v in sorted(names)}
     groups["none"] = []

@@ -76,10 +76,7 @@ def test_files_that_are_not_patterns_are_ignored(library: Path, cli: Cli) -> Non
     assert result.output == "1 pattern, 0 errors, 0 warnings\n"
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_since_a_git_ref(library: Path, edit: Edit, cli: Cli) -> None:
-    root = library.parent
-
+def _git_library(root: Path) -> Callable[..., None]:
     def git(*args: str) -> None:
         subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
                        cwd=root, check=True, capture_output=True)
@@ -87,6 +84,13 @@ def test_since_a_git_ref(library: Path, edit: Edit, cli: Cli) -> None:
     git("init", "-q", "-b", "main")
     git("add", ".")
     git("commit", "-q", "-m", "library")
+    return git
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_since_a_git_ref(library: Path, edit: Edit, cli: Cli) -> None:
+    root = library.parent
+    _git_library(root)
     edit("beta.md", "status: draft", "status: drafty")
     shutil.copy(library / "gamma.md", library / "delta.md")  # new, untracked
     result = cli("validate", "--since", "main", cwd=root)
@@ -98,17 +102,6 @@ def test_since_a_git_ref(library: Path, edit: Edit, cli: Cli) -> None:
     assert result.output.splitlines()[-1].startswith("2 patterns, ")
     bad = cli("validate", "--since", "no-such-ref", cwd=root)
     assert bad.exit_code == 2
-
-
-def _git_library(root: Path) -> Callable[..., None]:
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                       cwd=root, check=True, capture_output=True)
-
-    git("init", "-q", "-b", "main")
-    git("add", ".")
-    git("commit", "-q", "-m", "library")
-    return git
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
