@@ -9,7 +9,8 @@ CHROMIUM := /usr/bin/chromium
 # uv uses $(PYTHON) and never downloads an interpreter of its own.
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
-UV_SYNC := $(UV) sync --locked --python $(PYTHON) --quiet
+# --extra site: MkDocs, Material, Pagefind, Jinja (the package alone is the light checker).
+UV_SYNC := $(UV) sync --locked --python $(PYTHON) --quiet --extra site
 
 .PHONY: install site test test-latest lock validate bench clean
 
@@ -53,7 +54,7 @@ test-latest: $(UV)
 	rm -rf .venv-latest
 	$(UV) venv --quiet --python $(PYTHON) .venv-latest
 	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade \
-	  --group test -e .
+	  --group test -e '.[site]'
 	@echo "Resolved (newest allowed by pyproject.toml):"
 	@$(UV) pip freeze --python .venv-latest/bin/python --exclude-editable
 	.venv-latest/bin/ruff check generator tests benchmarks

@@ -22,7 +22,7 @@ import cmarkgfm  # type: ignore[import-untyped]
 import markdown
 from corpus import unpacked
 
-from generator import gfm
+from generator.library import gfm
 
 EXTENSIONS = ["toc", "tables", "attr_list", "fenced_code"]
 

@@ -51,7 +51,7 @@ def main() -> None:
             print(f"--changed-only {name}: median {statistics.median(times):.2f} s "
                   f"(target 0.5 s; runs: {', '.join(f'{t:.2f}' for t in times)})", flush=True)
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from generator.changed import validate_changed
+        from generator.library.changed import validate_changed
 
         profile = cProfile.Profile()
         profile.runcall(validate_changed, [folder], [folder / FILES[1]])

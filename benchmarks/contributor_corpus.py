@@ -18,8 +18,8 @@ import time
 
 from corpus import PATTERNLIB, unpacked
 
-from generator.duplicates import near_duplicates
-from generator.load import load_library
+from generator.library.duplicates import near_duplicates
+from generator.library.load import load_library
 
 ONE_FILE = "_patterns/zero-knowledge-proofs.md"
 

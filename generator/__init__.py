@@ -1,29 +1,12 @@
-"""patternlib: a static site generator for pattern libraries."""
+"""patternlib: a static site generator for pattern libraries.
+
+Two sides: `generator.library` (load, validate, score, link, fix, import, new) needs no
+MkDocs, Material or Pagefind, and is what `pip install patternlib` and the pre-commit hook
+install; `generator.site` (render, the MkDocs engine, search index, serve) turns a checked
+library into pages and needs `patternlib[site]`. The library side imports nothing of the site
+side (tests/test_layout.py holds it to that).
+"""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-
 __version__ = "0.1.0"
-
-
-def _choose_engine() -> None:
-    """Build with MkDocs, or with its maintained drop-in fork ProperDocs.
-
-    ProperDocs is used when PATTERNLIB_ENGINE=properdocs, or when MkDocs is not installed and
-    it is. It then answers every `mkdocs` import (Material's too), so generator/sitebuild.py,
-    the one module that calls MkDocs' functions, runs on either unchanged.
-    """
-    wanted = os.environ.get("PATTERNLIB_ENGINE", "")
-    if wanted not in ("", "mkdocs", "properdocs"):
-        raise RuntimeError(f"PATTERNLIB_ENGINE={wanted!r}: use mkdocs or properdocs")
-    if wanted == "properdocs" or (
-        not wanted
-        and importlib.util.find_spec("mkdocs") is None
-        and importlib.util.find_spec("properdocs") is not None
-    ):
-        import properdocs.replacement  # noqa: F401  (importing it installs the aliases)
-
-
-_choose_engine()

@@ -11,12 +11,12 @@ from urllib.parse import urlsplit
 import click
 
 from generator import __version__
-from generator.cache import default_folder
-from generator.changed import validate_changed
-from generator.new import CATEGORIES, new_pattern
-from generator.parallel import default_jobs
-from generator.report import FORMATS, render
-from generator.validate import validate_files
+from generator.library.cache import default_folder
+from generator.library.changed import validate_changed
+from generator.library.new import CATEGORIES, new_pattern
+from generator.library.parallel import default_jobs
+from generator.library.report import FORMATS, render
+from generator.library.validate import validate_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +27,34 @@ root_option = click.option(
     show_default=True,
     help="The library: a folder with patterns/ and mkdocs.yml.",
 )
+
+
+SITE_MODULES = ("mkdocs", "material", "pagefind", "jinja2", "cbor2")
+
+
+def _require_site(command: str) -> None:
+    """Stop with how to install the site's dependencies when they are missing.
+
+    `pip install patternlib` is the light checker (validate, new, fix, import); building and
+    serving need the `site` extra.
+    """
+    import importlib.util
+
+    def absent(name: str) -> bool:
+        try:
+            return importlib.util.find_spec(name) is None
+        except ImportError:
+            return True
+
+    missing = [
+        name for name in SITE_MODULES
+        if absent(name) and not (name == "mkdocs" and not absent("properdocs"))
+    ]
+    if missing:
+        raise click.ClickException(
+            f"`patternlib {command}` needs the site's dependencies ({', '.join(missing)} "
+            "missing): pip install 'patternlib[site]'  (in this repository: make site)"
+        )
 
 
 def _site_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -208,7 +236,8 @@ def build(
 
     Example: patternlib build --root . --site-url https://example.org/library/
     """
-    from generator.build import build as run_build  # MkDocs is slow to import: only here
+    _require_site("build")
+    from generator.site.build import build as run_build  # MkDocs is slow to import: only here
 
     start = time.perf_counter()
     result = run_build(
@@ -243,7 +272,8 @@ def serve(root: Path, port: int, host: str, keep_going: bool, jobs: int) -> None
 
     Example: patternlib serve --port 8000
     """
-    from generator.serve import serve as run_serve
+    _require_site("serve")
+    from generator.site.serve import serve as run_serve
 
     run_serve(root, host=host, port=port, keep_going=keep_going, jobs=jobs or default_jobs())
 
@@ -254,7 +284,7 @@ def schema_command() -> None:
 
     Example: patternlib schema > schema/pattern.schema.json
     """
-    from generator.validate import SCHEMA_FILE
+    from generator.library.validate import SCHEMA_FILE
 
     click.echo(SCHEMA_FILE.read_text(encoding="utf-8"), nl=False)
 
@@ -298,7 +328,7 @@ def import_command(
 
     Example: patternlib import ../patterns/_patterns --into patterns/
     """
-    from generator.importer import import_library, name_site, render_report, report_json
+    from generator.library.importer import import_library, name_site, render_report, report_json
 
     report = import_library(src, into, force=force, jobs=jobs or default_jobs())
     click.echo(render_report(report))

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
-from generator.serve import SiteHandler
+from generator.site.serve import SiteHandler
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

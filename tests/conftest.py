@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner, Result
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from generator.build import build
 from generator.cli import main
-from generator.load import load_library
-from generator.model import Library
+from generator.library.load import load_library
+from generator.library.model import Library
+from generator.site.build import build
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, new_page, serve
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from generator.load import load_library, load_pattern
-from generator.model import Problem
-from generator.report import as_text
-from generator.sanitize import scan
-from generator.validate import check_pattern, validate
+from generator.library.load import load_library, load_pattern
+from generator.library.model import Problem
+from generator.library.report import as_text
+from generator.library.sanitize import scan
+from generator.library.validate import check_pattern, validate
 from tests.threats import TEMPLATE, live_markup
 
 Mutation = Callable[[bytes], bytes]

@@ -25,7 +25,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from generator.build import build
+from generator.site.build import build
 from tests.browser import BROWSER_TESTS, DESKTOP, new_context, screenshot, serve
 from tests.conftest import ROOT
 from tests.test_site import _write_library

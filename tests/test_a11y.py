@@ -16,8 +16,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from generator.build import build
-from generator.render import PAGE_SIZE
+from generator.site.build import build
+from generator.site.render import PAGE_SIZE
 from tests.browser import BROWSER_TESTS, DESKTOP, new_context, serve
 from tests.conftest import ROOT
 

@@ -15,10 +15,10 @@ from collections import Counter
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from generator.link import link
-from generator.model import Library
-from generator.render import FOLD_AFTER, PAGE_SIZE, SiteConfig, page_url, render
-from generator.score import score
+from generator.library.link import link
+from generator.library.model import Library
+from generator.library.score import score
+from generator.site.render import FOLD_AFTER, PAGE_SIZE, SiteConfig, page_url, render
 from tests.browser import BROWSER_TESTS
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -18,10 +18,10 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from generator import searchindex
-from generator.build import build
-from generator.model import Library, Pattern
-from generator.score import score
+from generator.library.model import Library, Pattern
+from generator.library.score import score
+from generator.site import searchindex
+from generator.site.build import build
 from tests.browser import BROWSER_TESTS, new_page, screenshot, serve
 from tests.conftest import ROOT
 
@@ -188,7 +188,7 @@ def test_search_filter_narrows_the_results(page: Page, base_url: str, starter: L
 def test_search_filters_show_before_typing_and_work_alone(
     page: Page, base_url: str, starter: Library
 ) -> None:
-    from generator.score import score
+    from generator.library.score import score
 
     assessments = score(starter)
     page.goto(base_url + "search/")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, validate
-from generator.load import load_library
+from generator.library import cache, validate
+from generator.library.load import load_library
 from tests.conftest import Edit
 
 

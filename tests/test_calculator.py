@@ -1,6 +1,6 @@
 """The 7 Pillars calculator (site/calculator/) in headless Chromium, used the way a person would.
 
-What the page computes is checked against the Python definition (generator.score), what it
+What the page computes is checked against the Python definition (generator.library.score), what it
 exports against the loader, validator and scorer a contributor's pattern goes through, and
 how it works against the keyboard and axe-core. Fixtures: conftest.py (one site build per
 session, shared with test_browser.py); helpers: tests/browser.py.
@@ -22,11 +22,11 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, Response, Route, expect
 
-from generator.build import build
-from generator.load import load_library
-from generator.model import Assessment, Library
-from generator.score import alignment_of, overall_of, rubric, score
-from generator.validate import validate
+from generator.library.load import load_library
+from generator.library.model import Assessment, Library
+from generator.library.score import alignment_of, overall_of, rubric, score
+from generator.library.validate import validate
+from generator.site.build import build
 from tests.browser import BROWSER_TESTS, new_context, screenshot, serve
 from tests.conftest import ROOT
 
@@ -104,7 +104,7 @@ def figures(scores: Sequence[int]) -> tuple[str, str]:
 
 
 def expect_figures(page: Page, scores: Sequence[int]) -> None:
-    """Check the shown overall and alignment against generator.score."""
+    """Check the shown overall and alignment against generator.library.score."""
     overall, alignment = figures(scores)
     expect(page.get_by_test_id("overall")).to_have_text(overall)
     expect(page.get_by_test_id("alignment")).to_have_text(alignment)

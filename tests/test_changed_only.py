@@ -11,10 +11,10 @@ import pytest
 import yaml
 from click.testing import Result
 
-from generator.changed import _quick_outline, _scan_entries, validate_changed
-from generator.load import load_pattern
-from generator.model import OUTLINE_KEYS
-from generator.validate import validate_files
+from generator.library.changed import _quick_outline, _scan_entries, validate_changed
+from generator.library.load import load_pattern
+from generator.library.model import OUTLINE_KEYS
+from generator.library.validate import validate_files
 from tests.conftest import ROOT, Edit
 
 Cli = Callable[..., Result]

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from generator import parallel
-from generator.load import load_library
-from generator.model import Problem
-from generator.report import as_github
-from generator.validate import validate, validate_files
+from generator.library import parallel
+from generator.library.load import load_library
+from generator.library.model import Problem
+from generator.library.report import as_github
+from generator.library.validate import validate, validate_files
 from tests.conftest import Edit
 
 Cli = Callable[..., Result]

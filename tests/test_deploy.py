@@ -29,14 +29,14 @@ import yaml
 from click.testing import CliRunner
 from playwright.sync_api import Browser, Response
 
-from generator import redirects, searchindex
-from generator.build import build
 from generator.cli import main
-from generator.link import link
-from generator.load import load_library
-from generator.model import Library
-from generator.render import SiteConfig, facet_slugs, pattern_page, summary_of
-from generator.score import score
+from generator.library.link import link
+from generator.library.load import load_library
+from generator.library.model import Library
+from generator.library.score import score
+from generator.site import redirects, searchindex
+from generator.site.build import build
+from generator.site.render import SiteConfig, facet_slugs, pattern_page, summary_of
 from tests.browser import BROWSER_TESTS, new_page, serve
 from tests.conftest import ROOT
 from tests.test_site import _write_library, parse_page
@@ -76,7 +76,7 @@ def served(subpath: Path) -> Iterator[str]:
 
 def page_paths(site: Path) -> list[str]:
     """The URL path (relative to the site) of every page: `patterns/x/`, `` for the home.
-    Redirect pages (generator/redirects.py: /id/<id>/, former slugs, aliases) are not pages."""
+    Redirect pages (generator/site/redirects.py: /id/<id>/, former slugs, aliases) are not pages."""
     return sorted(
         path.parent.relative_to(site).as_posix().removeprefix(".") + "/"
         if path.parent != site else ""

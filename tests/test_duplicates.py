@@ -11,10 +11,10 @@ import pytest
 from click.testing import Result
 from rapidfuzz import fuzz
 
-from generator import duplicates
-from generator.duplicates import near_duplicates
-from generator.load import load_library
-from generator.model import Library, Pattern
+from generator.library import duplicates
+from generator.library.duplicates import near_duplicates
+from generator.library.load import load_library
+from generator.library.model import Library, Pattern
 from tests.conftest import ROOT, VALID_LIBRARY, Edit
 
 Cli = Callable[..., Result]

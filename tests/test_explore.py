@@ -1,6 +1,6 @@
 """The Explore page (site/explore/): its compact index, and the page in headless Chromium.
 
-The index (generator/explore.py) is checked against the library it was made from. In the
+The index (generator/site/explore.py) is checked against the library it was made from. In the
 browser, what the page shows for a state (filters, text, sort, page; all in the query string)
 is checked against `expected()`, which works the answer out from the library itself, without
 the index: the starter library (fixtures in conftest.py) and a generated library of 120 small
@@ -22,8 +22,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from generator.build import build
-from generator.explore import (
+from generator.library.link import link
+from generator.library.load import load_library
+from generator.library.model import Assessment, Graph, Library, Pattern
+from generator.library.score import rubric, score
+from generator.site.build import build
+from generator.site.explore import (
     PAGE_SIZE,
     SHARD_SIZE,
     SUMMARY_CHARS,
@@ -34,11 +38,7 @@ from generator.explore import (
     short_summary,
     slug_of_title,
 )
-from generator.link import link
-from generator.load import load_library
-from generator.model import Assessment, Graph, Library, Pattern
-from generator.render import FACETS, SiteConfig, _values, render
-from generator.score import rubric, score
+from generator.site.render import FACETS, SiteConfig, _values, render
 from tests.browser import BROWSER_TESTS, DESKTOP, new_context, screenshot, serve
 
 MOBILE: ViewportSize = {"width": 390, "height": 844}

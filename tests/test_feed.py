@@ -8,9 +8,9 @@ from pathlib import Path
 
 import feedparser
 
-from generator.build import build
-from generator.feed import FEED_SIZE, atom
-from generator.model import Library
+from generator.library.model import Library
+from generator.site.build import build
+from generator.site.feed import FEED_SIZE, atom
 from tests.conftest import ROOT
 
 

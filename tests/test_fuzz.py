@@ -14,7 +14,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from generator.build import BuildError, build
+from generator.site.build import BuildError, build
 from tests.fuzzing import bodies, broken_files, check_body, check_file
 from tests.threats import TEMPLATE, library_root, site_violations
 

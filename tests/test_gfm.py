@@ -8,8 +8,8 @@ import cmarkgfm  # type: ignore[import-untyped]
 import markdown
 import pytest
 
-from generator import gfm
-from generator.load import load_library
+from generator.library import gfm
+from generator.library.load import load_library
 from tests.conftest import ROOT
 
 FEATURES = """\

@@ -19,14 +19,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from generator import graphview
-from generator.build import build
-from generator.explore import ordered
-from generator.link import link
-from generator.load import load_library
-from generator.model import RELATIONSHIPS, Library
-from generator.render import _values
-from generator.score import score
+from generator.library.link import link
+from generator.library.load import load_library
+from generator.library.model import RELATIONSHIPS, Library
+from generator.library.score import score
+from generator.site import graphview
+from generator.site.build import build
+from generator.site.explore import ordered
+from generator.site.render import _values
 from tests.browser import BROWSER_TESTS, new_context, serve
 from tests.conftest import ROOT
 
@@ -172,7 +172,7 @@ def test_the_page_loads_the_vendored_libraries_from_the_site() -> None:
         "../assets/patternlib/vendor/sigma/sigma.min.js",
         "../assets/patternlib/graph.js",
     ]
-    vendor = ROOT / "generator" / "assets" / "vendor"
+    vendor = ROOT / "generator" / "site" / "assets" / "vendor"
     for name in ("graphology", "sigma"):
         assert (vendor / name / "LICENSE.txt").is_file()
         readme = (vendor / name / "README.txt").read_text(encoding="utf-8")

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from generator.importer import (
+from generator.library.importer import (
     ImportRefused,
     KeptAside,
     Mapped,
     import_library,
 )
-from generator.load import load_pattern
-from generator.report import as_text
+from generator.library.load import load_pattern
+from generator.library.report import as_text
 from tests.conftest import FIXTURES
 
 Cli = Callable[..., Result]
@@ -393,7 +393,7 @@ def test_import_names_a_new_library_after_its_source(repo: Path, cli: Cli) -> No
     config = Path("mine/mkdocs.yml")
     assert result.output.splitlines()[-1] == (
         "wrote mine/mkdocs.yml: site_name 'Commons OS Patterns' (from repo/_config.yml)")
-    from generator.sitebuild import yaml_load
+    from generator.site.sitebuild import yaml_load
 
     assert yaml_load(config.read_text(encoding="utf-8"))["site_name"] == "Commons OS Patterns"
     # Given the _patterns folder itself, the name is found one level up; --site-name wins.

@@ -23,14 +23,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from generator.build import build
-from generator.insights import MIN_ASSESSED, TOP, heat_colours, insights_page
-from generator.link import link
-from generator.live import LiveSite
-from generator.load import load_library
-from generator.render import SiteConfig, render
-from generator.score import score
-from generator.validate import check_library
+from generator.library.link import link
+from generator.library.load import load_library
+from generator.library.score import score
+from generator.library.validate import check_library
+from generator.site.build import build
+from generator.site.insights import MIN_ASSESSED, TOP, heat_colours, insights_page
+from generator.site.live import LiveSite
+from generator.site.render import SiteConfig, render
 from tests.browser import BROWSER_TESTS, serve
 from tests.conftest import ROOT
 from tests.test_site import _replace, _write_library

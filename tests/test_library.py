@@ -9,10 +9,10 @@ from pathlib import Path
 import yaml
 from click.testing import Result
 
-from generator.link import link
-from generator.load import load_library
-from generator.score import score
-from generator.validate import validate
+from generator.library.link import link
+from generator.library.load import load_library
+from generator.library.score import score
+from generator.library.validate import validate
 from tests.conftest import ROOT, SEED_ENTRY
 
 PATTERNS = ROOT / "patterns"

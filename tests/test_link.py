@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.link import link
-from generator.load import load_library
-from generator.model import DanglingRef, Edge
+from generator.library.link import link
+from generator.library.load import load_library
+from generator.library.model import DanglingRef, Edge
 from tests.conftest import Edit
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.live import LiveSite
+from generator.site.build import build
+from generator.site.live import LiveSite
 from tests.test_site import _replace, _write_library, differences, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +158,7 @@ def test_stopping_ends_a_running_pagefind_and_what_it_started(
 ) -> None:
     # `python -m pagefind` starts the Pagefind binary as a child: a stand-in does the same
     # (a shell that starts a long sleep), and stop_all must end both.
-    from generator import searchindex
+    from generator.site import searchindex
 
     pid_file = tmp_path / "child.pid"
     stand_in = tmp_path / "python"

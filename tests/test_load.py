@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.load import load_library, parse_pattern
-from generator.model import Pattern
+from generator.library.load import load_library, parse_pattern
+from generator.library.model import Pattern
 
 HEAD = "---\nid: pat_0123456789abcdef\ntitle: T\n"
 

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from click.testing import Result
 
-from generator import new as new_module
-from generator.new import NewPatternError, new_pattern
-from generator.validate import RECOMMENDED_SECTIONS
+from generator.library import new as new_module
+from generator.library.new import NewPatternError, new_pattern
+from generator.library.validate import RECOMMENDED_SECTIONS
 from tests.conftest import ROOT, Edit
 
 Cli = Callable[..., Result]

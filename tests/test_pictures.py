@@ -1,5 +1,5 @@
 """Pictures on pattern pages: the 7 Pillars radar over its group's median, the closest
-profiles, and the neighbourhood graph, drawn at build time (generator/pictures.py).
+profiles, and the neighbourhood graph, drawn at build time (generator/site/pictures.py).
 
 What is drawn is read back from the markup (numbers, coordinates, links) and compared with
 what Python computes from the library: the radar's values and median, the closest profiles by
@@ -19,11 +19,11 @@ from collections.abc import Mapping
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from generator import pictures
-from generator.link import link
-from generator.model import RELATIONSHIPS, Assessment, Graph, Library, PillarScore
-from generator.render import SiteConfig, facet_slugs, pattern_page
-from generator.score import alignment_of, overall_of, rubric, score
+from generator.library.link import link
+from generator.library.model import RELATIONSHIPS, Assessment, Graph, Library, PillarScore
+from generator.library.score import alignment_of, overall_of, rubric, score
+from generator.site import pictures
+from generator.site.render import SiteConfig, facet_slugs, pattern_page
 from tests.browser import BROWSER_TESTS
 
 SVG = "{http://www.w3.org/2000/svg}"

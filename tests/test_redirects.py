@@ -11,11 +11,11 @@ import pytest
 from click.testing import Result
 from playwright.sync_api import Page, expect
 
-from generator.build import build
-from generator.changed import validate_changed
-from generator.load import load_library
-from generator.redirects import alias_slug, redirects
-from generator.validate import validate_files
+from generator.library.changed import validate_changed
+from generator.library.load import load_library
+from generator.library.validate import validate_files
+from generator.site.build import build
+from generator.site.redirects import alias_slug, redirects
 from tests.browser import BROWSER_TESTS, serve
 from tests.conftest import Edit
 

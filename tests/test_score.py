@@ -7,9 +7,9 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from generator.load import load_library
-from generator.score import PILLARS_FILE, alignment_of, overall_of, rubric, score
-from generator.validate import schema
+from generator.library.load import load_library
+from generator.library.score import PILLARS_FILE, alignment_of, overall_of, rubric, score
+from generator.library.validate import schema
 
 
 def test_seed_figures() -> None:

@@ -33,16 +33,16 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner, Result
 
-import generator.build
-from generator import pictures
-from generator.build import BuildError, build
+import generator.site.build
 from generator.cli import main
-from generator.link import link
-from generator.load import load_library
-from generator.model import INVERSE
-from generator.render import SiteConfig, render
-from generator.score import score
-from generator.validate import validate
+from generator.library.link import link
+from generator.library.load import load_library
+from generator.library.model import INVERSE
+from generator.library.score import score
+from generator.library.validate import validate
+from generator.site import pictures
+from generator.site.build import BuildError, build
+from generator.site.render import SiteConfig, render
 from tests.conftest import FIXTURES, ROOT, VALID_LIBRARY
 
 Cli = Callable[..., Result]
@@ -418,7 +418,7 @@ def test_pattern_pages_link_only_to_related_patterns(fixture: Built) -> None:
             if match:
                 linked.add(match.group(1))
         allowed = {e.target for e in graph.edges_from(key)} | {key}
-        if key in assessments:  # and its 5 similar profiles (generator/pictures.py)
+        if key in assessments:  # and its 5 similar profiles (generator/site/pictures.py)
             allowed |= {p.key for p, _ in pictures.profiles(library, assessments).similar(key)}
         if linked - allowed:
             failures.append(f"{name} links to unrelated patterns {sorted(linked - allowed)}")
@@ -521,7 +521,7 @@ def test_failing_stage_leaves_the_site_untouched(
     raiser: Callable[..., None],
 ) -> None:
     before = snapshot(published.site)
-    monkeypatch.setattr(generator.build, stage, raiser)
+    monkeypatch.setattr(generator.site.build, stage, raiser)
     with pytest.raises(error):
         build(published.root, site_dir=published.site)
     _assert_untouched(published.site, before)
@@ -703,10 +703,10 @@ def test_a_body_link_to_another_pattern_file_leads_to_its_page(tmp_path: Path) -
 
 
 def test_home_page_counts_say_what_the_library_holds() -> None:
-    from generator.link import link
-    from generator.load import load_library
-    from generator.render import SiteConfig, render
-    from generator.score import score
+    from generator.library.link import link
+    from generator.library.load import load_library
+    from generator.library.score import score
+    from generator.site.render import SiteConfig, render
 
     library = load_library([VALID_LIBRARY])
     assessments = score(library)

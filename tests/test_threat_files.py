@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-import generator.load
-from generator.load import MAX_FILE_BYTES
+import generator.library.load
+from generator.library.load import MAX_FILE_BYTES
 from tests.threats import (
     TEMPLATE,
     assert_build_refused,
@@ -36,7 +36,7 @@ def test_file_over_the_limit_is_refused_before_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     size = len(TEMPLATE.encode("utf-8"))
-    monkeypatch.setattr(generator.load, "MAX_FILE_BYTES", size - 1)
+    monkeypatch.setattr(generator.library.load, "MAX_FILE_BYTES", size - 1)
 
     def no_reading(self: Path, *args: object, **kwargs: object) -> object:
         raise AssertionError(f"{self} was read")
@@ -51,7 +51,7 @@ def test_file_over_the_limit_is_refused_before_it_is_read(
 
 
 def test_file_at_the_limit_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(generator.load, "MAX_FILE_BYTES", len(TEMPLATE.encode("utf-8")))
+    monkeypatch.setattr(generator.library.load, "MAX_FILE_BYTES", len(TEMPLATE.encode("utf-8")))
     assert check(tmp_path, TEMPLATE) == []
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.site.build import build
 from tests.threats import (
     FRONT_LINE,
     assert_build_refused,

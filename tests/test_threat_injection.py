@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import sanitize
+from generator.library import sanitize
 from tests.threats import (
     assert_build_refused,
     assert_reported,
@@ -243,6 +243,6 @@ def test_unsafe_body_stops_the_build_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_markdown_autolinks_to_http_and_mailto_are_not_tags() -> None:
-    from generator.sanitize import scan
+    from generator.library.sanitize import scan
 
     assert scan("See <https://example.org/a> and <mailto:a@b.org>.\n") == []

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.load import RESERVED_NAMES
+from generator.library.load import RESERVED_NAMES
+from generator.site.build import build
 from tests.threats import (
     TEMPLATE,
     assert_build_refused,

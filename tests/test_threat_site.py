@@ -26,9 +26,9 @@ from typing import NamedTuple
 import pytest
 from click.testing import Result
 
-from generator import redirects
-from generator.build import BuildResult, build
-from generator.report import as_text
+from generator.library.report import as_text
+from generator.site import redirects
+from generator.site.build import BuildResult, build
 from tests.conftest import FIXTURES
 from tests.threats import (
     TEMPLATE,

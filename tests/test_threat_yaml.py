@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import load
-from generator.load import MAX_NODES, parse_pattern
+from generator.library import load
+from generator.library.load import MAX_NODES, parse_pattern
 from tests.threats import (
     FRONT_LINE,
     assert_build_refused,

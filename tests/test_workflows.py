@@ -145,10 +145,10 @@ def test_contributing_guide_and_pull_request_template_exist() -> None:
 
 
 def test_home_page_links_the_guide_when_the_repository_is_known() -> None:
-    from generator.link import link
-    from generator.load import load_library
-    from generator.render import SiteConfig, render
-    from generator.score import score
+    from generator.library.link import link
+    from generator.library.load import load_library
+    from generator.library.score import score
+    from generator.site.render import SiteConfig, render
 
     library = load_library([ROOT / "patterns"])
     config = SiteConfig("Lib", repo_url="https://example.org/lib/", edit_uri="edit/trunk/patterns/")

@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator import gfm
-from generator.build import BuildError, build
-from generator.load import load_library
-from generator.report import as_text
-from generator.validate import validate
+from generator.library import gfm
+from generator.library.load import load_library
+from generator.library.report import as_text
+from generator.library.validate import validate
+from generator.site.build import BuildError, build
 from tests.conftest import VALID_LIBRARY
 
 TEMPLATE = (
@@ -234,7 +234,7 @@ def site_pages(site: Path) -> dict[str, Markup]:
 
 def _redirect_to_a_page(site: Path, name: str, content: str) -> bool:
     """Is `content` (of a <meta http-equiv=refresh>) one of the site's own redirects
-    (generator/redirects.py): to a relative URL of a pattern page that exists?"""
+    (generator/site/redirects.py): to a relative URL of a pattern page that exists?"""
     match = re.fullmatch(r"0; url=((?:\.\./)+patterns/[a-z0-9]+(?:-[a-z0-9]+)*/)", content)
     if match is None:
         return False

@@ -1,7 +1,7 @@
 """Untrusted bodies: what a pattern's HTML may hold, and the sanitizer that enforces it.
 
 Patterns come by pull request from strangers, and their bodies are rendered into pages other
-people visit. Bodies are parsed once, by cmark-gfm (`generator.gfm`); each raw HTML tag,
+people visit. Bodies are parsed once, by cmark-gfm (`generator.library.gfm`); each raw HTML tag,
 attribute and link URL it finds is judged here, and the rendered HTML passes nh3 (the Ammonia
 sanitizer) with the allow-list below before it is published: the findings tell contributors,
 the sanitizer guarantees.
@@ -105,7 +105,7 @@ def unsafe_url(url: str) -> str | None:
 
 def scan(body: str) -> list[Finding]:
     """Return every finding of a Markdown body, in order (the parse the site renders)."""
-    from generator.gfm import findings
+    from generator.library.gfm import findings
 
     return findings(body)
 

@@ -26,9 +26,9 @@ from typing import Any
 import click
 import yaml
 
-from generator.duplicates import near_duplicates
-from generator.link import resolver
-from generator.load import (
+from generator.library.duplicates import near_duplicates
+from generator.library.link import resolver
+from generator.library.load import (
     FM_START_LINE,
     MAX_FILE_BYTES,
     RESERVED_NAMES,
@@ -38,8 +38,8 @@ from generator.load import (
     load_pattern,
     pattern_files,
 )
-from generator.model import OUTLINE_KEYS, RELATIONSHIPS, Library, Pattern, Problem
-from generator.validate import check_pattern, cross_check, former_slugs
+from generator.library.model import OUTLINE_KEYS, RELATIONSHIPS, Library, Pattern, Problem
+from generator.library.validate import check_pattern, cross_check, former_slugs
 
 # What rules across files read of a pattern that is not itself checked: its outline.
 SCANNED_KEYS = OUTLINE_KEYS

@@ -27,13 +27,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import build as full
-from generator import searchindex
-from generator.insights import insights_page
-from generator.link import link
-from generator.load import display_path
-from generator.model import Library, Problem
-from generator.render import (
+from generator.library.link import link
+from generator.library.load import display_path
+from generator.library.model import Library, Problem
+from generator.library.score import assess
+from generator.library.validate import check_file, recheck
+from generator.site import build as full
+from generator.site import searchindex
+from generator.site.insights import insights_page
+from generator.site.render import (
     Output,
     data_files,
     facet_slugs,
@@ -41,9 +43,7 @@ from generator.render import (
     listing_pages,
     pattern_page,
 )
-from generator.score import assess
-from generator.sitebuild import Engine
-from generator.validate import check_file, recheck
+from generator.site.sitebuild import Engine
 
 
 @dataclass(frozen=True)

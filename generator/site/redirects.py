@@ -18,9 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from generator.model import Library, Pattern
-from generator.new import slugify
-from generator.validate import former_slugs
+from generator.library.model import Library, Pattern
+from generator.library.new import slugify
+from generator.library.validate import former_slugs
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MARK = "<!-- patternlib redirect -->"  # what tells our redirect pages from other pages

@@ -44,8 +44,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.yaml import yaml_load
 
-from generator.parallel import fork_context
-from generator.render import PAGE_TOC
+from generator.library.parallel import fork_context
+from generator.site.render import PAGE_TOC
 
 __all__ = ["Engine", "HtmlPage", "MkDocsConfig", "MkDocsException", "build", "load_config",
            "yaml_load"]
@@ -85,7 +85,7 @@ _MD_HREF = re.compile(r'(<a href=")(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]
 class HtmlPage(Page):
     """A page whose docs file is HTML already (`pattern: true`, a pattern page).
 
-    Its body was rendered and sanitized by patternlib (generator/gfm.py); MkDocs' Markdown
+    Its body was rendered and sanitized by patternlib (generator/library/gfm.py); MkDocs' Markdown
     would only read it again. The table of contents comes in a leading `<!--pl-toc JSON-->`.
     """
 

@@ -11,7 +11,7 @@ from typing import Any, TypeGuard
 
 import yaml
 
-from generator.model import (
+from generator.library.model import (
     FieldPath,
     Library,
     Pattern,

@@ -10,8 +10,8 @@ One parse gives everything: the validator's findings (each raw HTML tag and attr
 link and image URL, at its line and column), the headings (for ids and the table of
 contents), GitHub's alerts (`> [!NOTE]`), and the HTML, which is then cleaned by an
 allow-list sanitizer (nh3, i.e. Ammonia) before anything is published. What the findings call
-an error is executable (see `generator.sanitize`); markup that only looks like a tag (`<IR>`)
-is shown as typed, and markup the sanitizer drops is a warning.
+an error is executable (see `generator.library.sanitize`); markup that only looks like a tag
+(`<IR>`) is shown as typed, and markup the sanitizer drops is a warning.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 import cffi
 import cmarkgfm._cmark as _bundled  # type: ignore[import-untyped]
 
-from generator.sanitize import (
+from generator.library.sanitize import (
     ALLOWED_ATTRIBUTES,
     EXECUTABLE_SCHEMES,
     URL_ATTRIBUTES,

@@ -18,8 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.model import Pattern, Position, Problem
-from generator.score import SCHEMA_DIR
+from generator.library.model import Pattern, Position, Problem
+from generator.library.score import SCHEMA_DIR
 
 PACKAGE = Path(__file__).resolve().parent
 

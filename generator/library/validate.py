@@ -16,15 +16,23 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
-from generator.cache import ResultCache
-from generator.duplicates import near_duplicates
-from generator.link import link
-from generator.load import display_path, load_pattern, pattern_files
-from generator.model import INVERSE, FieldPath, Graph, Library, Pattern, Problem, format_field
-from generator.parallel import parallel_map
-from generator.sanitize import scan as scan_body
-from generator.score import SCHEMA_DIR, assess
-from generator.suggest import did_you_mean
+from generator.library.cache import ResultCache
+from generator.library.duplicates import near_duplicates
+from generator.library.link import link
+from generator.library.load import display_path, load_pattern, pattern_files
+from generator.library.model import (
+    INVERSE,
+    FieldPath,
+    Graph,
+    Library,
+    Pattern,
+    Problem,
+    format_field,
+)
+from generator.library.parallel import parallel_map
+from generator.library.sanitize import scan as scan_body
+from generator.library.score import SCHEMA_DIR, assess
+from generator.library.suggest import did_you_mean
 
 SCHEMA_FILE = SCHEMA_DIR / "pattern.schema.json"
 RECOMMENDED_SECTIONS: tuple[str, ...] = (

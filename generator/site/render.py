@@ -16,8 +16,8 @@ from urllib.parse import urlencode, urljoin
 import jinja2
 import markupsafe
 
-from generator import gfm, pictures
-from generator.model import (
+from generator.library import gfm
+from generator.library.model import (
     RELATIONSHIPS,
     Assessment,
     Edge,
@@ -26,8 +26,9 @@ from generator.model import (
     Pattern,
     Problem,
 )
-from generator.score import PILLARS_FILE, rubric
-from generator.validate import SCHEMA_FILE
+from generator.library.score import PILLARS_FILE, rubric
+from generator.library.validate import SCHEMA_FILE
+from generator.site import pictures
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -246,10 +247,10 @@ def listing_pages(
 ) -> list[Output]:
     """Render the pages that list or count patterns: browse, home, search, calculator,
     insights."""
-    from generator.explore import explore_page  # explore imports this module
-    from generator.feed import FEED_PATH, atom
-    from generator.graphview import graph_page  # and the graph page
-    from generator.insights import insights_page  # so does insights
+    from generator.site.explore import explore_page  # explore imports this module
+    from generator.site.feed import FEED_PATH, atom
+    from generator.site.graphview import graph_page  # and the graph page
+    from generator.site.insights import insights_page  # so does insights
 
     return [
         *_browse_pages(library, assessments, facet_slugs(library)),
@@ -703,7 +704,7 @@ def _home_page(
         "links": sum(1 for e in graph.edges if e.stated),
         "domains": next(f["count"] for f in facets if f["key"] == "domain"),
     }
-    from generator.insights import glance  # insights imports this module
+    from generator.site.insights import glance  # insights imports this module
 
     text = _env().get_template("home.md.j2").render(
         site_name=config.site_name, counts=counts, facets=facets, levels=levels, base="",
@@ -768,8 +769,8 @@ def data_files(
     library: Library, assessments: Mapping[str, Assessment], graph: Graph
 ) -> Sequence[Output]:
     """Render the site's data: api/*.json and the schema."""
-    from generator.explore import explore_files  # explore imports this module
-    from generator.graphview import graph_files  # so does the graph page
+    from generator.site.explore import explore_files  # explore imports this module
+    from generator.site.graphview import graph_files  # so does the graph page
 
     patterns = []
     for pattern in library.patterns:

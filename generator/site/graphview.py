@@ -22,10 +22,10 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from generator.explore import ordered, slug_of_title
-from generator.model import RELATIONSHIPS, Assessment, Graph, Library, Pattern
-from generator.render import Output, _dump, _env, _values
-from generator.score import rubric
+from generator.library.model import RELATIONSHIPS, Assessment, Graph, Library, Pattern
+from generator.library.score import rubric
+from generator.site.explore import ordered, slug_of_title
+from generator.site.render import Output, _dump, _env, _values
 
 DATA_PATH = "api/graph-view.json"
 FORMAT = 1  # bumped when the file changes shape

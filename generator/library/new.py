@@ -17,10 +17,10 @@ from typing import Any
 import click
 import yaml
 
-from generator.changed import validate_changed
-from generator.model import Problem
-from generator.score import rubric
-from generator.validate import RECOMMENDED_SECTIONS, schema
+from generator.library.changed import validate_changed
+from generator.library.model import Problem
+from generator.library.score import rubric
+from generator.library.validate import RECOMMENDED_SECTIONS, schema
 
 # Where the site publishes the schema, under its site_url (see README: site URLs).
 PUBLISHED_SCHEMA = "schema/pattern.schema.json"

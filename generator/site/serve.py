@@ -1,7 +1,7 @@
 """Preview server: serve site/ and bring it up to date when the library's sources change.
 
 Saving a pattern updates its page, and the pages linked to it, in a second or two (see
-generator/live.py); the data files and search index follow in the background. Any other
+generator/site/live.py); the data files and search index follow in the background. Any other
 change (a pattern added or removed, mkdocs.yml, the schema, templates) rebuilds the site.
 """
 
@@ -20,12 +20,18 @@ from pathlib import Path
 
 import click
 
-from generator import searchindex
-from generator.build import BuildError
-from generator.live import LiveSite, Update
-from generator.report import render as report
+from generator.library.report import render as report
+from generator.site import searchindex
+from generator.site.build import BuildError
+from generator.site.live import LiveSite, Update
 
-WATCHED = ("patterns", "schema", "generator/templates", "generator/theme", "generator/assets")
+WATCHED = (
+    "patterns",
+    "schema",
+    "generator/site/templates",
+    "generator/site/theme",
+    "generator/site/assets",
+)
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, int]]:

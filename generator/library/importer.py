@@ -86,10 +86,10 @@ from typing import Any, Literal
 import click
 import yaml
 
-from generator.load import display_path, load_pattern, pattern_files
-from generator.model import RELATIONSHIPS, FieldPath, Pattern, Problem, format_field
-from generator.parallel import parallel_map
-from generator.report import as_text
+from generator.library.load import display_path, load_pattern, pattern_files
+from generator.library.model import RELATIONSHIPS, FieldPath, Pattern, Problem, format_field
+from generator.library.parallel import parallel_map
+from generator.library.report import as_text
 
 X_KEY = "x_import"
 MAX_LINE = 1_000_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from generator.model import Problem
+from generator.library.model import Problem
 
 FORMATS = ("text", "github", "json")
 

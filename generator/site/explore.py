@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from generator.model import Assessment, Graph, Library, Pattern
-from generator.render import FACETS, Output, _dump, _env, _values, summary_of
-from generator.score import rubric
+from generator.library.model import Assessment, Graph, Library, Pattern
+from generator.library.score import rubric
+from generator.site.render import FACETS, Output, _dump, _env, _values, summary_of
 
 INDEX_PATH = "api/explore.json"
 SHARDS = "api/explore/summaries-"  # + <n>.json

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import markupsafe
 
-from generator.model import Assessment, Graph, Library, Problem
-from generator.render import Output, _env, _values
-from generator.score import rubric
+from generator.library.model import Assessment, Graph, Library, Problem
+from generator.library.score import rubric
+from generator.site.render import Output, _env, _values
 
 PATH = "insights.md"
 TOP = 20  # bars in a chart of a long tail; the rest are summed up as "N others"

@@ -27,8 +27,15 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
-from generator.link import resolver
-from generator.model import RELATIONSHIPS, FieldPath, Library, Pattern, Problem, format_field
+from generator.library.link import resolver
+from generator.library.model import (
+    RELATIONSHIPS,
+    FieldPath,
+    Library,
+    Pattern,
+    Problem,
+    format_field,
+)
 
 # Tuned on the Commons OS library (3,616 patterns): see benchmarks/contributor_corpus.py.
 NAME_CUTOFF = 90  # similarity (0-100) of two names, as sorted words

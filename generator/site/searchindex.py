@@ -24,7 +24,7 @@ from typing import Any
 
 import cbor2
 
-from generator.render import page_content, page_url
+from generator.site.render import page_content, page_url
 
 SIGNATURE = b"pagefind_dcd"
 

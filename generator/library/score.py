@@ -12,12 +12,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.model import Assessment, Library, Pattern, PillarScore, PillarTable, Problem
-from generator.suggest import did_you_mean
+from generator.library.model import Assessment, Library, Pattern, PillarScore, PillarTable, Problem
+from generator.library.suggest import did_you_mean
 
 # An installed package holds the schema as generator/schema; a source checkout as schema/.
 _PACKAGE = Path(__file__).resolve().parent
-SCHEMA_DIR = _PACKAGE / "schema" if (_PACKAGE / "schema").is_dir() else _PACKAGE.parent / "schema"
+# Installed, the schema ships as generator/schema; in a source checkout it is schema/ at the top.
+SCHEMA_DIR = (
+    _PACKAGE.parent / "schema"
+    if (_PACKAGE.parent / "schema").is_dir()
+    else _PACKAGE.parent.parent / "schema"
+)
 PILLARS_FILE = SCHEMA_DIR / "pillars.json"
 
 

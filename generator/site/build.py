@@ -18,14 +18,21 @@ from typing import Any
 import click
 import yaml
 
-from generator import redirects, searchindex, sitebuild
-from generator.link import link
-from generator.model import Assessment, Graph, Library, Problem
-from generator.parallel import MIN_PARALLEL, parallel_map
-from generator.render import FacetSlugs, Output, SiteConfig, facet_slugs, pattern_page, site_pages
-from generator.score import score
-from generator.sitebuild import MkDocsConfig, MkDocsException, load_config, yaml_load
-from generator.validate import Checked, check_library
+from generator.library.link import link
+from generator.library.model import Assessment, Graph, Library, Problem
+from generator.library.parallel import MIN_PARALLEL, parallel_map
+from generator.library.score import score
+from generator.library.validate import Checked, check_library
+from generator.site import redirects, searchindex, sitebuild
+from generator.site.render import (
+    FacetSlugs,
+    Output,
+    SiteConfig,
+    facet_slugs,
+    pattern_page,
+    site_pages,
+)
+from generator.site.sitebuild import MkDocsConfig, MkDocsException, load_config, yaml_load
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 THEME = Path(__file__).resolve().parent / "theme"
@@ -114,7 +121,7 @@ def build(
     clock.lap("check")
     errors = [p for p in problems if p.severity == "error"]
     if errors and not keep_going:
-        from generator.report import render as report
+        from generator.library.report import render as report
 
         raise BuildError(
             "the library has errors; nothing was built\n" + report(problems, library.files, "text")
@@ -337,7 +344,7 @@ def _copy_sources(library: Library, root: Path, site: Path) -> None:
 def write_redirects(
     library: Library, site: Path, site_url: str | None, before: Library | None = None
 ) -> list[str]:
-    """Write the stable URLs' redirect pages (generator/redirects.py) into the site; with
+    """Write the stable URLs' redirect pages (generator/site/redirects.py) into the site; with
     `before` (the library as the site was built), only those that changed, and remove those
     gone. A page that is not one of ours is never replaced or removed. Returns the site URLs
     written or removed."""

@@ -13,7 +13,7 @@ import re
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
-from generator.model import Library, Pattern
+from generator.library.model import Library, Pattern
 
 FEED_PATH = "feed.xml"
 FEED_SIZE = 50
@@ -48,7 +48,7 @@ def _ordinal(stamp: str) -> int:
 
 def atom(library: Library, site_name: str, site_url: str | None) -> str:
     """Render the feed."""
-    from generator.render import summary_of
+    from generator.site.render import summary_of
 
     chosen = entries(library)
     base = site_url or "./"

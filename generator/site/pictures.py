@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.model import RELATIONSHIPS, Assessment, Edge, Graph, Library, Pattern
-from generator.score import rubric
+from generator.library.model import RELATIONSHIPS, Assessment, Edge, Graph, Library, Pattern
+from generator.library.score import rubric
 
 # A domain with fewer assessed patterns than this is compared with the whole library.
 MIN_GROUP = 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from generator.model import INVERSE, RELATIONSHIPS, DanglingRef, Edge, Graph, Library
+from generator.library.model import INVERSE, RELATIONSHIPS, DanglingRef, Edge, Graph, Library
 
 
 def resolver(library: Library) -> Mapping[str, str]:
