@@ -92,6 +92,7 @@ def _fetch(url: str, timeout: float) -> bytes:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return bytes(response.read(MAX_BYTES + 1))
     except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the connection's socket
         raise CompareError(f"--compare-with {url}: HTTP {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
         raise CompareError(f"--compare-with {url}: cannot fetch it ({exc.reason})") from exc
@@ -276,7 +277,8 @@ class Entry(TypedDict):
 
 
 class Section(TypedDict):
-    """A section of the page: its patterns, or (on a long page) a link to its own pages."""
+    """A section of the page: its patterns, or (in the index of a long list) a link to its
+    own pages."""
 
     key: str
     label: str
@@ -322,16 +324,18 @@ def changes_pages(changes: Changes, current: Sequence[Record]) -> list[Output]:
                 [_section(path, key, "", chunk, by_slug)],
                 pager=pager, up=relative(path, "changes/"),
             ))
-    return [_page(PAGE_PATH, "What changed", "What changed", intro, index), *outputs]
+    return [_page(PAGE_PATH, "What changed", "What changed", intro, index, index=True),
+            *outputs]
 
 
 def _page(
     path: str, title: str, heading: str, intro: str, sections: list[Section], *,
-    pager: Sequence[Mapping[str, Any]] = (), up: str = "",
+    pager: Sequence[Mapping[str, Any]] = (), up: str = "", index: bool = False,
 ) -> Output:
     n = next((i for i, p in enumerate(pager) if p["current"]), 0)
     return Output(path, _env().get_template("changes.md.j2").render(
         title=title, heading=heading, intro=intro, sections=sections, up=up, pager=pager,
+        index=index,
         previous=pager[n - 1]["href"] if pager and n > 0 else "",
         next=pager[n + 1]["href"] if pager and n + 1 < len(pager) else "",
     ))

@@ -782,6 +782,20 @@ def _dump(data: Any) -> str:
     ) + "\n"
 
 
+def body_hash(pattern: Pattern) -> str:
+    """Return the SHA-256 of the body less its 7 Pillars rows, for api/patterns.json.
+
+    The body is not in the data; its hash lets a later build's "what changed" page tell an
+    edited body from an untouched one. The rows are left out: their changes are the scores'
+    and rationales', which the data holds.
+    """
+    body = pattern.body
+    if pattern.table is not None:
+        rows = {row.line - pattern.body_line for row in pattern.table.rows}
+        body = "\n".join(line for n, line in enumerate(body.split("\n")) if n not in rows)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
 def pattern_records(
     library: Library, assessments: Mapping[str, Assessment], graph: Graph
 ) -> list[dict[str, Any]]:
@@ -794,9 +808,7 @@ def pattern_records(
             "url": f"patterns/{pattern.key}/",
             "front_matter": dict(pattern.meta),
             "summary": summary_of(pattern),
-            # The body is not in the data; its hash lets a later build's "what changed" page
-            # tell an edited body from an untouched one.
-            "body_sha256": hashlib.sha256(pattern.body.encode("utf-8")).hexdigest(),
+            "body_sha256": body_hash(pattern),
             "assessment": None if assessment is None else {
                 "scores": {s.key: s.score for s in assessment.scores},
                 "rationales": {s.key: s.rationale for s in assessment.scores},
