@@ -226,13 +226,24 @@ def new(
     help="Where the site will be published (https://example.org/library/), instead of "
     "mkdocs.yml's site_url: canonical links, the sitemap and the 404 page need it.",
 )
+@click.option(
+    "--compare-with",
+    metavar="URL_OR_PATH",
+    help="A previous build: its site folder, its api/patterns.json, or the URL where it is "
+    "published. Adds a page, /changes/, of the patterns added, changed, renamed and removed "
+    "since.",
+)
 def build(
-    root: Path, site_dir: Path | None, keep_going: bool, jobs: int, site_url: str | None
+    root: Path, site_dir: Path | None, keep_going: bool, jobs: int, site_url: str | None,
+    compare_with: str | None,
 ) -> None:
     """Check the library and build its static site into site/.
 
     The build is atomic: it writes to a temporary folder and replaces site/ only when every
     step succeeded, so a failed build leaves the previous site as it was.
+
+    The build fetches nothing unless --compare-with names a URL; when the previous build's
+    data cannot be read there, it stops before writing anything.
 
     Example: patternlib build --root . --site-url https://example.org/library/
     """
@@ -242,7 +253,7 @@ def build(
     start = time.perf_counter()
     result = run_build(
         root, site_dir=site_dir, keep_going=keep_going, jobs=jobs or default_jobs(),
-        site_url=site_url,
+        site_url=site_url, compare_with=compare_with,
     )
     if result.problems:
         click.echo(render(result.problems, result.patterns, "text"), err=True)

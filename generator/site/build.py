@@ -24,6 +24,8 @@ from generator.library.parallel import MIN_PARALLEL, parallel_map
 from generator.library.score import score
 from generator.library.validate import Checked, check_library
 from generator.site import redirects, searchindex, sitebuild
+from generator.site.changes import PAGE_PATH as CHANGES_PAGE
+from generator.site.changes import load_previous
 from generator.site.render import (
     FacetSlugs,
     Output,
@@ -101,6 +103,7 @@ def build(
     jobs: int = 1,
     docs_dir: Path | None = None,
     site_url: str | None = None,
+    compare_with: str | None = None,
 ) -> BuildResult:
     """Build the site of the library at `root` (patterns/, mkdocs.yml) into site/, atomically.
 
@@ -108,13 +111,17 @@ def build(
     two renders pages and data into a temporary docs folder, runs MkDocs into a temporary
     sibling of the site folder, indexes it with Pagefind, and only then swaps it in.
     With `docs_dir`, the docs folder is written there and kept (for `patternlib serve`).
-    `site_url` (where the site will be published) overrides mkdocs.yml's.
+    `site_url` (where the site will be published) overrides mkdocs.yml's. With
+    `compare_with` (a previous site, its api/patterns.json, or its URL), a "what changed"
+    page lists the patterns added, changed, renamed and removed since.
     """
     root = root.resolve()
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise BuildError(f"{config_file}: not found; a library needs an mkdocs.yml")
     site = (site_dir or root / "site").resolve()
+    # Read first: it may be the site this build replaces, and an error stops the build early.
+    previous = load_previous(compare_with) if compare_with is not None else None
     clock = _Clock()
     checked = check_library([root / "patterns"], root=root, jobs=jobs)
     library, problems = checked.library, checked.problems
@@ -134,7 +141,7 @@ def build(
     try:
         with _docs_folder(docs_dir) as docs:
             config = mkdocs_config(config_file, docs, staging, strict=not keep_going,
-                                   site_url=site_url)
+                                   site_url=site_url, changes=previous is not None)
             site_config = SiteConfig(
                 site_name=config.site_name,
                 repo_url=config.repo_url or None,
@@ -143,7 +150,7 @@ def build(
             )
             # A --keep-going build lists the problems it went on despite (on /insights/).
             pages = Pages(library, assessments, graph, site_config,
-                          problems=problems if keep_going else ())
+                          problems=problems if keep_going else (), previous=previous)
             search_work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=staging))
             search_pages = search_work / "pages"
             _write_docs(docs, pages, jobs=jobs, search=(search_pages, site_language(config)))
@@ -202,6 +209,7 @@ class Pages:
     graph: Graph
     config: SiteConfig
     problems: tuple[Problem, ...] = ()  # shown on the Insights page
+    previous: tuple[Mapping[str, Any], ...] | None = None  # for the "what changed" page
 
 
 # Set while pattern pages are rendered: forked workers read it instead of unpickling it.
@@ -217,7 +225,7 @@ def _write_docs(docs: Path, pages: Pages, *, jobs: int,
     """
     global _RENDERING
     for output in site_pages(pages.library, pages.assessments, pages.graph, pages.config,
-                             pages.problems):
+                             pages.problems, pages.previous):
         _write(docs, output)
     (docs / "patterns").mkdir(exist_ok=True)
     shutil.copytree(ASSETS, docs / "assets" / "patternlib")
@@ -284,12 +292,13 @@ def source_date(library: Library) -> Iterator[None]:
 
 
 def mkdocs_config(config_file: Path, docs: Path, site: Path, *, strict: bool,
-                  site_url: str | None = None) -> MkDocsConfig:
+                  site_url: str | None = None, changes: bool = False) -> MkDocsConfig:
     """Load mkdocs.yml, filling in what every pattern library site needs.
 
     A library's mkdocs.yml can be as short as `site_name: ...`: the theme override, our CSS
     and JS, the browse navigation and "no built-in search" are added unless it sets them.
     `site_url`, when given, replaces mkdocs.yml's (a deployment knows its address).
+    With `changes`, the default navigation lists the "what changed" page.
     """
     try:
         with config_file.open(encoding="utf-8") as handle:
@@ -310,6 +319,9 @@ def mkdocs_config(config_file: Path, docs: Path, site: Path, *, strict: bool,
         for key, value in DEFAULTS.items():
             if key not in raw:
                 overrides[key] = copy.deepcopy(value)  # MkDocs consumes what it validates
+        if changes and "nav" not in raw:
+            at = next(i for i, item in enumerate(overrides["nav"]) if "Insights" in item)
+            overrides["nav"].insert(at + 1, {"What changed": CHANGES_PAGE})
         if site_url:
             overrides["site_url"] = site_url
         return load_config(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -10,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlencode, urljoin
 
 import jinja2
@@ -29,6 +30,9 @@ from generator.library.model import (
 from generator.library.score import PILLARS_FILE, rubric
 from generator.library.validate import SCHEMA_FILE
 from generator.site import pictures
+
+if TYPE_CHECKING:
+    from generator.site.changes import Changes  # changes imports this module
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -229,24 +233,35 @@ def render(
 
 def site_pages(
     library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig,
-    problems: Sequence[Problem] = (),
+    problems: Sequence[Problem] = (), previous: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[Output]:
     """Render everything but the pattern pages: browse, home, search, calculator, data.
 
-    `problems` (a --keep-going build's) are listed by rule on the Insights page.
+    `problems` (a --keep-going build's) are listed by rule on the Insights page. With
+    `previous` (a previous build's api/patterns.json), the "what changed" page is added.
     """
+    data = data_files(library, assessments, graph)
+    changes, changed = None, []
+    if previous is not None:
+        from generator.site.changes import DATA_PATH, changes_pages, compare
+
+        # Compared as the next build will read it: this build's data, as JSON.
+        current = json.loads(next(o.text for o in data if o.path == DATA_PATH))
+        changes = compare(previous, current)
+        changed = changes_pages(changes, current)
     return [
-        *listing_pages(library, assessments, graph, config, problems),
-        *data_files(library, assessments, graph),
+        *listing_pages(library, assessments, graph, config, problems, changes=changes),
+        *changed,
+        *data,
     ]
 
 
 def listing_pages(
     library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig,
-    problems: Sequence[Problem] = (),
+    problems: Sequence[Problem] = (), *, changes: Changes | None = None,
 ) -> list[Output]:
     """Render the pages that list or count patterns: browse, home, search, calculator,
-    insights."""
+    insights. With `changes`, the home page links to the "what changed" page."""
     from generator.site.explore import explore_page  # explore imports this module
     from generator.site.feed import FEED_PATH, atom
     from generator.site.graphview import graph_page  # and the graph page
@@ -254,7 +269,7 @@ def listing_pages(
 
     return [
         *_browse_pages(library, assessments, facet_slugs(library)),
-        _home_page(library, assessments, graph, config),
+        _home_page(library, assessments, graph, config, changes),
         Output("search.md", _env().get_template("search.md.j2").render(
             base="../", patterns=len(library.patterns))),
         _calculator_page(),
@@ -688,7 +703,8 @@ def _alignment_pages(library: Library, assessments: Mapping[str, Assessment]) ->
 
 
 def _home_page(
-    library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig
+    library: Library, assessments: Mapping[str, Assessment], graph: Graph, config: SiteConfig,
+    changes: Changes | None = None,
 ) -> Output:
     facets = []
     for facet in FACETS:
@@ -710,6 +726,7 @@ def _home_page(
         site_name=config.site_name, counts=counts, facets=facets, levels=levels, base="",
         glance=glance(library, assessments),
         repo_url=(config.repo_url or "").rstrip("/"), branch=_branch(config),
+        changes=changes.summary() if changes is not None else "",
     )
     return Output("index.md", text)
 
@@ -765,13 +782,24 @@ def _dump(data: Any) -> str:
     ) + "\n"
 
 
-def data_files(
-    library: Library, assessments: Mapping[str, Assessment], graph: Graph
-) -> Sequence[Output]:
-    """Render the site's data: api/*.json and the schema."""
-    from generator.site.explore import explore_files  # explore imports this module
-    from generator.site.graphview import graph_files  # so does the graph page
+def body_hash(pattern: Pattern) -> str:
+    """Return the SHA-256 of the body less its 7 Pillars rows, for api/patterns.json.
 
+    The body is not in the data; its hash lets a later build's "what changed" page tell an
+    edited body from an untouched one. The rows are left out: their changes are the scores'
+    and rationales', which the data holds.
+    """
+    body = pattern.body
+    if pattern.table is not None:
+        rows = {row.line - pattern.body_line for row in pattern.table.rows}
+        body = "\n".join(line for n, line in enumerate(body.split("\n")) if n not in rows)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def pattern_records(
+    library: Library, assessments: Mapping[str, Assessment], graph: Graph
+) -> list[dict[str, Any]]:
+    """Return what api/patterns.json holds of each pattern, in the library's order."""
     patterns = []
     for pattern in library.patterns:
         assessment = assessments.get(pattern.key)
@@ -780,6 +808,7 @@ def data_files(
             "url": f"patterns/{pattern.key}/",
             "front_matter": dict(pattern.meta),
             "summary": summary_of(pattern),
+            "body_sha256": body_hash(pattern),
             "assessment": None if assessment is None else {
                 "scores": {s.key: s.score for s in assessment.scores},
                 "rationales": {s.key: s.rationale for s in assessment.scores},
@@ -794,6 +823,17 @@ def data_files(
                 for d in graph.dangling_from(pattern.key)
             ],
         })
+    return patterns
+
+
+def data_files(
+    library: Library, assessments: Mapping[str, Assessment], graph: Graph
+) -> Sequence[Output]:
+    """Render the site's data: api/*.json and the schema."""
+    from generator.site.explore import explore_files  # explore imports this module
+    from generator.site.graphview import graph_files  # so does the graph page
+
+    patterns = pattern_records(library, assessments, graph)
     graph_json = {
         "nodes": [
             {"id": p.key, "title": p.title, "url": f"patterns/{p.key}/"}
