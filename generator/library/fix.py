@@ -80,7 +80,7 @@ class Edit:
     old: str = ""
     new: str = ""
     lines: tuple[str, ...] = ()  # whole lines to insert after `line`
-    group: str = ""  # edits of one group replace each other (appends to one list)
+    group: str = ""  # orders line inserts after one line (by relationship kind)
 
 
 @dataclass(frozen=True)
@@ -184,6 +184,7 @@ def fix_library(
             fixer.plan(problem)
         except Unfixable as exc:
             reasons[problem] = str(exc)
+    reasons.update(fixer.finish())
     done: list[FileFix] = []
     own = dict(checked.own)
     patterns = {p.path: p for p in checked.library.patterns}
@@ -192,7 +193,7 @@ def fix_library(
             continue
         try:
             after = apply_edits(plan.text, plan.edits)
-            pattern, found = _check_text(after, plan)
+            pattern, found = _check_text(after, plan, checked.own.get(plan.display, ()))
         except Unfixable as exc:
             for problem in plan.problems:
                 reasons.setdefault(problem, str(exc))
@@ -214,6 +215,10 @@ def fix_library(
             left.append(Left(problem, reason))
         else:
             fixed[problem.rule] += 1
+    for problem in result.problems:  # e.g. a missing inverse whose edit was dropped
+        if still[_identity(problem)] > 0:
+            still[_identity(problem)] -= 1
+            left.append(Left(problem, "appears once the other fixes are made"))
     return FixReport(tuple(done), dict(fixed), tuple(left), other, len(checked.library.patterns))
 
 
@@ -260,15 +265,14 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return doc.join()
 
 
-def _check_text(text: str, plan: _Plan) -> tuple[Pattern, list[Problem]]:
-    """Parse and check an edited file; raise Unfixable if it got worse."""
+def _check_text(
+    text: str, plan: _Plan, before: Iterable[Problem]
+) -> tuple[Pattern, list[Problem]]:
+    """Parse and check an edited file; raise Unfixable if it got worse than `before`."""
     pattern, found = parse_pattern(text, display=plan.display, key=plan.file.stem)
     if pattern is None:
         raise Unfixable("the edit would make the file unreadable; left as it was")
     found = found + check_pattern(pattern)
-    before_pattern, before = parse_pattern(plan.text, display=plan.display, key=plan.file.stem)
-    assert before_pattern is not None
-    before = before + check_pattern(before_pattern)
     was = Counter((p.rule, p.field) for p in before if p.severity == "error")
     now = Counter((p.rule, p.field) for p in found if p.severity == "error")
     new = now - was
@@ -303,8 +307,9 @@ class _Fixer:
             for d in graph.dangling
         }
         # Appends to one list are gathered, so they become one edit: (path, kind) -> names.
-        self.appends: dict[tuple[str, str], list[str]] = {}
+        self.appends: dict[tuple[str, str], list[tuple[str, Problem]]] = {}
         self.slugs = sorted({p.slug for p in library.patterns})
+        self.stated = {(e.source, e.kind, e.target) for e in graph.edges if e.stated}
         self.index = resolver(library)
         self.former: dict[str, set[str]] = defaultdict(set)
         for pattern in library.patterns:
@@ -357,7 +362,8 @@ class _Fixer:
         handler = getattr(self, "_" + problem.rule.replace("-", "_"))
         edit, target = handler(problem)
         plan = self.plan_for(target)
-        plan.edits.append(edit)
+        if edit is not None:  # None: gathered, made into an edit by `finish`
+            plan.edits.append(edit)
         plan.problems.append(problem)
 
     def _yaml_boolean(self, problem: Problem) -> tuple[Edit, str]:
@@ -394,6 +400,10 @@ class _Fixer:
             raise Unfixable("not found in the link graph")
         target = self._intended(ref.target)
         if target is None or target.path == problem.path:
+            unread = next((d for d, f in self.files.items() if f.stem == ref.target
+                           and d not in self.by_path), None)
+            if unread is not None:
+                raise Unfixable(f"{unread} cannot be read: fix it, and this link resolves")
             hint = did_you_mean(ref.target, self.slugs)
             raise Unfixable(f"no pattern is named '{ref.target}'{hint}: choose the target")
         pattern = self.full(problem.path)
@@ -401,6 +411,11 @@ class _Fixer:
         if pos is None or pos.text is None:
             raise Unfixable("the target is not a plain value")
         name = self._name_for(target, pattern, ref.kind, ref.target)
+        inverse = INVERSE[ref.kind]
+        source = self.library.by_key[ref.source]
+        if (target.key, inverse, source.key) not in self.stated:
+            # The link now resolves: state it from the other side too, or the next run would.
+            self._gather(target, inverse, source, problem, ref.target)
         line = self.plan_for(problem.path).line(pos.line)
         quote = line[pos.col - 1 : pos.col]
         old = f"{quote}{pos.text}{quote}" if quote in ("'", '"') else pos.text
@@ -416,7 +431,7 @@ class _Fixer:
                 found = {key}
         return self.library.by_key[next(iter(found))] if len(found) == 1 else None
 
-    def _missing_inverse(self, problem: Problem) -> tuple[Edit, str]:
+    def _missing_inverse(self, problem: Problem) -> tuple[Edit | None, str]:
         edge = self.missing.get((problem.path, problem.field))
         if edge is None:
             raise Unfixable("not found in the link graph")
@@ -424,22 +439,30 @@ class _Fixer:
             raise Unfixable("a self-link: remove it instead")
         source = self.library.by_key[edge.source]
         target = self.library.by_key[edge.target]
-        kind = INVERSE[edge.kind]
-        full = self.full(target.path)
-        if "relationships" in full.meta:
-            raise Unfixable(f"{target.path} has a nested `relationships:` block, which validate "
-                            "does not read: run `patternlib import` on it first")
-        written = source.meta[edge.kind][edge.index]
-        name = self._name_for(source, full, kind, written)
-        names = self.appends.setdefault((target.path, kind), [])
-        if name not in names:
-            names.append(name)
-        group = f"{RELATIONSHIPS.index(kind)}:{kind}"
-        edit = replace(self._append(full, kind, names), group=group)
-        plan = self.plan_for(target.path)
-        # One edit appends every name gathered for this list so far.
-        plan.edits = [e for e in plan.edits if e.group != group]
-        return edit, target.path
+        self._gather(target, INVERSE[edge.kind], source, problem,
+                     source.meta[edge.kind][edge.index])
+        return None, target.path
+
+    def _gather(self, holder: Pattern, kind: str, pattern: Pattern, problem: Problem,
+                written: str) -> None:
+        """Plan to append `pattern` to `holder`'s `kind` list (made into one edit by finish)."""
+        full = self.full(holder.path)
+        name = self._name_for(pattern, full, kind, written)
+        gathered = self.appends.setdefault((holder.path, kind), [])
+        if name not in (n for n, _ in gathered):
+            gathered.append((name, problem))
+
+    def finish(self) -> dict[Problem, str]:
+        """Turn the gathered appends into one edit per list; return the problems left, why."""
+        reasons: dict[Problem, str] = {}
+        for (path, kind), gathered in self.appends.items():
+            try:
+                edit = self._append(self.full(path), kind, [name for name, _ in gathered])
+            except Unfixable as exc:
+                reasons.update((problem, str(exc)) for _, problem in gathered)
+                continue
+            self.plan_for(path).edits.append(replace(edit, group=f"{RELATIONSHIPS.index(kind)}"))
+        return reasons
 
     def _name_for(self, pattern: Pattern, holder: Pattern, kind: str, written: str) -> str:
         """Name `pattern` as `holder` names its targets: by id when it does, else by slug."""
@@ -454,6 +477,9 @@ class _Fixer:
         """Return the edit that appends `names` to the pattern's `kind` list (or adds it)."""
         root = self.root_node(pattern.path)
         entries = {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+        if "relationships" in entries:
+            raise Unfixable(f"{pattern.path} has a nested `relationships:` block, which "
+                            "validate does not read: run `patternlib import` on it first")
         items = [_scalar(n) for n in names]
         if kind in entries:
             _, value = entries[kind]
