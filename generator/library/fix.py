@@ -309,6 +309,8 @@ class _Fixer:
         # Appends to one list are gathered, so they become one edit: (path, kind) -> names.
         self.appends: dict[tuple[str, str], list[tuple[str, Problem]]] = {}
         self.slugs = sorted({p.slug for p in library.patterns})
+        # Files that did not load, by name: a link to one is not a typo.
+        self.unread = {f.stem: d for d, f in files.items() if d not in self.by_path}
         self.stated = {(e.source, e.kind, e.target) for e in graph.edges if e.stated}
         self.index = resolver(library)
         self.former: dict[str, set[str]] = defaultdict(set)
@@ -400,8 +402,7 @@ class _Fixer:
             raise Unfixable("not found in the link graph")
         target = self._intended(ref.target)
         if target is None or target.path == problem.path:
-            unread = next((d for d, f in self.files.items() if f.stem == ref.target
-                           and d not in self.by_path), None)
+            unread = self.unread.get(ref.target)
             if unread is not None:
                 raise Unfixable(f"{unread} cannot be read: fix it, and this link resolves")
             hint = did_you_mean(ref.target, self.slugs)
