@@ -350,3 +350,47 @@ def import_command(
         report_file.write_text(report_json(report), encoding="utf-8")
     if report.unreadable:
         raise SystemExit(1)
+
+
+@main.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--library",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("patterns"),
+    show_default=True,
+    help="The library to check and fix.",
+)
+@click.option("--write", is_flag=True, help="Write the fixes (default: show them as a diff).")
+@jobs_option("Processes to check files with (0: one per core).")
+def fix_command(paths: tuple[Path, ...], library: Path, write: bool, jobs: int) -> None:
+    """Apply the fixes that are certain, as small edits that keep the rest of each file.
+
+    Fixed: missing-inverse (the inverse link is added to the other pattern, in the form its
+    file uses), overall-mismatch and alignment-mismatch (the computed value is written),
+    yaml-boolean (the word is quoted), and a dangling-link whose target is one pattern's
+    former slug, or its slug or id but for case or `.md`. Comments, key order, quoting, line
+    endings and the body stay as written; a file whose YAML cannot be read is never written.
+
+    PATHS choose the problems to fix by the file they are reported in (default: the whole
+    library); a missing inverse reported in A is fixed by editing B. Without --write the
+    changes are printed as a unified diff and nothing is written. The summary (on stderr)
+    gives per rule what was fixed and what is left for a person, with the reason (dangling
+    links with did-you-mean). Exits 0 when nothing is left to fix or change, 1 when problems
+    are left or (without --write) there are changes to write, 2 on a usage error.
+
+    Example: patternlib fix --write patterns/land-and-expand.md
+    """
+    from generator.library.fix import fix_library, summary
+    from generator.library.fix import write as write_fixes
+
+    report = fix_library(library, paths, jobs=jobs or default_jobs())
+    if write:
+        skipped = write_fixes(report)
+        for display in skipped:
+            click.echo(f"{display}: changed while fix ran; not written", err=True)
+    else:
+        click.echo(report.diff(), nl=False)
+    click.echo(summary(report, written=write), err=True)
+    if report.left or (report.files and not write) or (write and skipped):
+        raise SystemExit(1)
