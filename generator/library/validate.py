@@ -11,10 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from generator.library.cache import ResultCache
 from generator.library.duplicates import near_duplicates
@@ -33,6 +30,10 @@ from generator.library.parallel import parallel_map
 from generator.library.sanitize import scan as scan_body
 from generator.library.score import SCHEMA_DIR, assess
 from generator.library.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_FILE = SCHEMA_DIR / "pattern.schema.json"
 RECOMMENDED_SECTIONS: tuple[str, ...] = (
@@ -79,6 +80,10 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    # Imported here: jsonschema takes a quarter of a second to import, which
+    # `validate --changed-only` spends only when a changed file has to be checked.
+    import jsonschema
+
     # Local $refs inlined: resolving them per instance was a quarter of validation time.
     data = schema()
     return jsonschema.Draft202012Validator(_inline_refs(data, data.get("$defs", {})))
