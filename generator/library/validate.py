@@ -579,13 +579,17 @@ def _former_slugs(library: Library) -> Iterator[Problem]:
 def _link_problems(library: Library, graph: Graph) -> Iterable[Problem]:
     patterns = library.by_key
     slugs = sorted({p.slug for p in library.patterns})
+    hints: dict[str, str] = {}  # a missing target is often named by several patterns
     for ref in graph.dangling:
         pattern = patterns[ref.source]
         line, col = pattern.where((ref.kind, ref.index))
+        hint = hints.get(ref.target)
+        if hint is None:
+            hint = hints[ref.target] = did_you_mean(ref.target, slugs)
         yield Problem(
             pattern.path, line, col, "dangling-link", "error",
             format_field((ref.kind, ref.index)),
-            f"'{ref.target}' is not a pattern in this library{did_you_mean(ref.target, slugs)}",
+            f"'{ref.target}' is not a pattern in this library{hint}",
         )
     for edge in graph.edges:
         if edge.stated and edge.source == edge.target:
