@@ -11,12 +11,9 @@ from urllib.parse import urlsplit
 import click
 
 from generator import __version__
-from generator.library.cache import default_folder
-from generator.library.changed import validate_changed
 from generator.library.new import CATEGORIES, new_pattern
 from generator.library.parallel import default_jobs
 from generator.library.report import FORMATS, render
-from generator.library.validate import validate_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -137,17 +134,27 @@ def validate(
 
     Example: patternlib validate --changed-only patterns/new-pattern.md --format github
     """
+    # Imported here, each for its own mode: a pre-commit hook's --changed-only run should not
+    # wait for what a full run needs (and the other commands for neither).
+    from generator.library.cache import default_folder
+
     default = Path("patterns")
+    cache_dir = None if no_cache else default_folder()
     if changed_only or library is not None or since is not None:
+        from generator.library.changed import validate_changed
+
         if library is None and not default.is_dir():
             raise click.UsageError("no --library given and there is no patterns/ folder here")
-        count, problems = validate_changed([library or default], paths, since=since)
+        count, problems = validate_changed(
+            [library or default], paths, since=since, cache_dir=cache_dir
+        )
     else:
+        from generator.library.validate import validate_files
+
         if not paths and not default.is_dir():
             raise click.UsageError("no PATHS given and there is no patterns/ folder here")
         count, problems = validate_files(
-            paths or (default,), jobs=jobs or default_jobs(),
-            cache_dir=None if no_cache else default_folder(),
+            paths or (default,), jobs=jobs or default_jobs(), cache_dir=cache_dir
         )
     click.echo(render(problems, count, fmt))
     failing = {"error", "warning"} if strict else {"error"}

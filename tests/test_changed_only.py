@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import Result
 
+from generator.library import changed
 from generator.library.changed import _quick_outline, _scan_entries, validate_changed
-from generator.library.load import load_pattern
-from generator.library.model import OUTLINE_KEYS
+from generator.library.duplicates import near_duplicates
+from generator.library.load import load_library, load_pattern
+from generator.library.model import OUTLINE_KEYS, Pattern
 from generator.library.validate import validate_files
 from tests.conftest import ROOT, Edit
 
@@ -205,3 +210,76 @@ def test_scan_agrees_with_the_loader_on_the_starter_library() -> None:
         assert scanned is not None
         assert dict(scanned.meta) == {k: v for k, v in pattern.meta.items()
                                       if k in OUTLINE_KEYS}, file.name
+
+
+# --- the outline cache -----------------------------------------------------------------------
+
+
+def _age(folder: Path, seconds: float) -> None:
+    """Date every file in `folder` back, out of the cache's 'changed just now' window."""
+    then = time.time() - seconds
+    for file in folder.glob("*.md"):
+        os.utime(file, (then, then))
+
+
+def test_cached_outlines_give_the_same_problems(library: Path, edit: Edit, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    edit("alpha.md", "related: [gamma]", "related: [gamma, gama]")
+    delta = (library / "beta.md").read_text(encoding="utf-8")
+    for old, new in (("pat_bbbbbbbbbbbbbbbbbbbbbbbb", "pat_dddddddddddddddddddddddd"),
+                     ("slug: beta", "slug: delta"), ("title: Beta", "title: Alpha"),
+                     ("generalizes_from: [pat_aaaaaaaaaaaaaaaaaaaaaaaa]", "generalizes_from: []")):
+        delta = delta.replace(old, new)
+    (library / "delta.md").write_text(delta, encoding="utf-8")  # a near-duplicate of alpha
+    _age(library, 60)
+    monkeypatch.chdir(library.parent)
+    _, full = validate_files([Path("patterns")])
+    first = {name: validate_changed([Path("patterns")], [Path("patterns") / name],
+                                    cache_dir=tmp_path / "c")
+             for name in ("alpha.md", "beta.md", "gamma.md", "delta.md")}
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged file was read again")
+
+    monkeypatch.setattr(changed, "load_pattern", fail)
+    monkeypatch.setattr(changed, "_quick_outline", fail)
+    for name, result in first.items():
+        assert validate_changed([Path("patterns")], [Path("patterns") / name],
+                                cache_dir=tmp_path / "c") == result
+        assert result[1] == tuple(p for p in full if p.path == f"patterns/{name}"), name
+    assert {p.rule for p in full} >= {"dangling-link", "near-duplicate"}
+
+
+def test_a_file_edited_since_is_read_again(library: Path, edit: Edit, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    _age(library, 60)
+    monkeypatch.chdir(library.parent)
+    alpha = [Path("patterns") / "alpha.md"]
+    assert validate_changed([Path("patterns")], alpha, cache_dir=tmp_path / "c")[1] == ()
+    # alpha's link to gamma by its id now dangles
+    edit("gamma.md", "pat_cccccccccccccccccccccccc", "pat_eeeeeeeeeeeeeeeeeeeeeeee")
+    _age(library, 30)
+    _, problems = validate_changed([Path("patterns")], alpha, cache_dir=tmp_path / "c")
+    assert [p.rule for p in problems] == ["dangling-link"]
+    edit("alpha.md", "enables: [pat_cccccccccccccccccccccccc]", "enables: []")  # and alpha
+    _age(library, 20)
+    assert validate_changed([Path("patterns")], alpha, cache_dir=tmp_path / "c")[1] == ()
+
+
+def test_near_duplicates_come_from_the_patterns_that_could_match() -> None:
+    starter = load_library([ROOT / "patterns"])
+    land = starter.by_key["land-and-expand"]
+    again = replace(land, path="patterns/land-expand.md", key="land-expand",  # no links
+                    meta={"title": "Land & Expand", "summary": land.meta["summary"]})
+    apart = Pattern(path="patterns/zz.md", key="zz", body="", body_line=9, positions={},
+                    meta={"title": "Quokka Husbandry", "summary": "Six words nobody else uses"})
+    library = replace(starter, patterns=(*starter.patterns, again, apart))
+    warned = 0
+    for pattern in library.patterns:
+        part = changed._alike(library, {pattern.path}, {})
+        # Nothing shares a word with the quokkas, which share none with the rest.
+        assert (apart in part.patterns) == (pattern is apart)
+        found = near_duplicates(part, among={pattern.path})
+        assert found == near_duplicates(library, among={pattern.path}), pattern.key
+        warned += len(found)
+    assert warned

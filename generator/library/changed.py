@@ -26,7 +26,8 @@ from typing import Any
 import click
 import yaml
 
-from generator.library.duplicates import near_duplicates
+from generator.library.cache import OutlineCache
+from generator.library.duplicates import SUMMARY_MIN_WORDS, _names, _words, near_duplicates
 from generator.library.link import resolver
 from generator.library.load import (
     FM_START_LINE,
@@ -40,6 +41,10 @@ from generator.library.load import (
 )
 from generator.library.model import OUTLINE_KEYS, RELATIONSHIPS, Library, Pattern, Problem
 from generator.library.validate import check_pattern, cross_check, former_slugs
+
+# What near-duplicate detection compares of a pattern, as far as it decides who can match it:
+# the first letters of its names' words (matching words share them) and its summary's words.
+Signature = tuple[frozenset[str], frozenset[str]]
 
 # What rules across files read of a pattern that is not itself checked: its outline.
 SCANNED_KEYS = OUTLINE_KEYS
@@ -60,14 +65,31 @@ class GitError(click.UsageError):
 
 
 def validate_changed(
-    library: Sequence[Path], changed: Iterable[Path], *, since: str | None = None
+    library: Sequence[Path],
+    changed: Iterable[Path],
+    *,
+    since: str | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[int, tuple[Problem, ...]]:
     """Check the `changed` pattern files (and those changed since git `since`) against `library`.
 
     Returns (changed files checked, problems located in them): the full checks on each changed
     file, plus links, duplicate ids and slugs, missing inverses and near-duplicates resolved
-    against the whole library.
+    against the whole library. With a `cache_dir`, the outlines of files unchanged since the
+    last run (and the results of changed files checked then) are not read again.
     """
+    store = OutlineCache(cache_dir, library) if cache_dir is not None else None
+    try:
+        return _validate_changed(library, changed, since, store)
+    finally:
+        if store is not None:
+            store.save()
+
+
+def _validate_changed(
+    library: Sequence[Path], changed: Iterable[Path], since: str | None,
+    store: OutlineCache | None,
+) -> tuple[int, tuple[Problem, ...]]:
     wanted = [f for f in pattern_files(changed) if f.suffix == ".md"]
     removed: set[str] = set()
     if since is not None:
@@ -78,22 +100,45 @@ def validate_changed(
         mine.setdefault(_absolute(file), file)
     problems: list[Problem] = []
     full: dict[str, Pattern | None] = {}
+    signatures: dict[str, Signature] = {}
 
     def check(real: str, file: Path) -> None:
-        pattern, found = load_pattern(file, display=display_path(file))
-        problems.extend(found)
-        if pattern is not None:
-            problems.extend(check_pattern(pattern))
-            full[real] = pattern.outline()
-        else:
-            full[real] = None
+        display = display_path(file)
+        result = store.result(real, display) if store is not None else None
+        if result is None:
+            pattern, found = load_pattern(file, display=display)
+            if pattern is not None:
+                found += check_pattern(pattern)
+            result = (pattern.outline() if pattern is not None else None), found
+            if store is not None:
+                store.put_result(real, display, result)
+        problems.extend(result[1])
+        full[real] = result[0]
+        signatures.pop(display, None)  # from its scan, if it had one
 
     for real, file in mine.items():
         check(real, file)
-    others = {_absolute(f): f for f in pattern_files(library)}
+    listed = _listing(library)
+    others = {real: file for real, (file, _) in listed.items()}
     for real in mine:
         others.pop(real, None)
-    scanned = {real: _scan(file) for real, file in others.items()}
+    scanned: dict[str, Pattern | None] = {}
+    for real, file in others.items():
+        display = listed[real][1]
+        hit = store.outline(real, display) if store is not None else None
+        if hit is not None:
+            scanned[real] = hit[0]
+            if hit[0] is not None and isinstance(hit[1], list) and len(hit[1]) == 2:
+                signatures[display] = (frozenset(hit[1][0]), frozenset(hit[1][1]))
+            continue
+        outline, loaded = _scan(file)
+        scanned[real] = outline
+        if store is not None:
+            extra = None
+            if outline is not None:
+                mark = signatures[display] = _signature(outline)
+                extra = [sorted(mark[0]), sorted(mark[1])]
+            store.put_outline(real, outline, loaded=loaded, extra=extra)
     if removed:  # a pattern deleted or renamed away: check the files that still link to it
         for real in [r for r, outline in scanned.items() if _links_to(outline, removed)]:
             mine[real] = others.pop(real)
@@ -102,12 +147,16 @@ def validate_changed(
     shown = {display_path(file) for file in mine.values()}
     while True:
         library_now = _library({**scanned, **full}, len(mine) + len(others))
-        nearby = near_duplicates(library_now, among=shown)
+        nearby = near_duplicates(_alike(library_now, shown, signatures), among=shown)
         involved = _involved(library_now, shown) | {p.path for p in nearby}
-        unread = [real for real, file in others.items()
-                  if real not in full and display_path(file) in involved]
+        unread = [real for real in others if real not in full and listed[real][1] in involved]
         for real in unread:
-            full[real] = _outline(others[real])
+            display = listed[real][1]
+            hit = store.outline(real, display, loaded=True) if store is not None else None
+            full[real] = hit[0] if hit is not None else _outline(others[real])
+            signatures.pop(display, None)
+            if hit is None and store is not None:
+                store.put_outline(real, full[real], loaded=True)
         # A file the scan read right loads to the same outline: only a file that does not
         # load at all (broken YAML elsewhere in it) changes what links resolve to.
         if all(_same(scanned[real], full[real]) for real in unread):
@@ -122,13 +171,76 @@ def validate_changed(
     return len(mine), tuple(sorted(p for p in problems if p.path in shown))
 
 
+def _signature(pattern: Pattern) -> Signature:
+    """Return what near-duplicate detection could match `pattern` on (see Signature)."""
+    blocks = frozenset(word[:4] for name in _names(pattern, 0) for word in name.words)
+    summary = pattern.meta.get("summary")
+    words = frozenset(_words(summary)) if isinstance(summary, str) else frozenset()
+    return blocks, words if len(words) >= SUMMARY_MIN_WORDS else frozenset()
+
+
+def _alike(library: Library, shown: set[str], known: dict[str, Signature]) -> Library:
+    """Return the part of `library` near-duplicate detection needs for the `shown` patterns.
+
+    Two names can only match when they share a word's first letters, two summaries when they
+    share a word: the other patterns are left out, in the same order, which gives the same
+    warnings (the detection does not depend on what else is in the library). Patterns sharing
+    an id, slug or file name stay in, so that links resolve to the same pattern as in full.
+    """
+    def signature(pattern: Pattern) -> Signature:
+        found = known.get(pattern.path)
+        if found is None:
+            found = known[pattern.path] = _signature(pattern)
+        return found
+
+    mine = [signature(p) for p in library.patterns if p.path in shown]
+    blocks = frozenset().union(*(m[0] for m in mine))
+    words = frozenset().union(*(m[1] for m in mine))
+    seen: dict[str, int] = {}
+    for pattern in library.patterns:
+        for name in {pattern.key, pattern.slug, pattern.id}:
+            if name:
+                seen[name] = seen.get(name, 0) + 1
+    keep = []
+    for pattern in library.patterns:
+        theirs = signature(pattern)
+        if pattern.path in shown or not blocks.isdisjoint(theirs[0]) \
+                or not words.isdisjoint(theirs[1]) \
+                or any(seen.get(name, 0) > 1 for name in {pattern.key, pattern.slug, pattern.id}
+                       if name):
+            keep.append(pattern)
+    return replace(library, patterns=tuple(keep))
+
+
 def _absolute(file: Path) -> str:
     # Not resolve(), a system call per folder in the path: this runs for every library file.
     return os.path.abspath(file)  # noqa: PTH100
 
 
+def _listing(library: Sequence[Path]) -> dict[str, tuple[Path, str]]:
+    """Return the library's pattern files (those pattern_files lists) by absolute path, each
+    with its path as reported (display_path), worked out once per folder: this runs for every
+    file of the library, and pathlib's way costs tens of milliseconds."""
+    out: dict[str, tuple[Path, str]] = {}
+    for path in library:
+        if not path.is_dir():
+            out[_absolute(path)] = (path, display_path(path))
+            continue
+        real, shown = _absolute(path), display_path(path)
+        prefix = "" if shown == "." else shown.rstrip("/") + "/"
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.name.endswith(".md") and entry.is_file():
+                    out[os.path.join(real, entry.name)] = (  # noqa: PTH118
+                        path / entry.name, prefix + entry.name)
+    return out
+
+
 def _identity(pattern: Pattern) -> Pattern:
-    return replace(pattern, meta={k: v for k, v in pattern.meta.items() if k in ("id", "slug")})
+    # Not dataclasses.replace, which costs several times more: this runs for every file.
+    meta = pattern.meta
+    return Pattern(path=pattern.path, key=pattern.key, body="", body_line=pattern.body_line,
+                   positions={}, meta={k: meta[k] for k in ("id", "slug") if k in meta})
 
 
 def _same(scanned: Pattern | None, loaded: Pattern | None) -> bool:
@@ -172,10 +284,13 @@ def _outline(file: Path) -> Pattern | None:
     return pattern.outline() if pattern is not None else None
 
 
-def _scan(file: Path) -> Pattern | None:
-    """Read the outline keys from the top of a front matter, or load the file in full."""
+def _scan(file: Path) -> tuple[Pattern | None, bool]:
+    """Read the outline keys from the top of a front matter, or load the file in full.
+
+    Returns the outline and whether the file was loaded in full.
+    """
     found = _quick_outline(file)
-    return found if found is not None else _outline(file)
+    return (found, False) if found is not None else (_outline(file), True)
 
 
 def _quick_outline(file: Path) -> Pattern | None:

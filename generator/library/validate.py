@@ -7,14 +7,11 @@ import functools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from generator.library.cache import ResultCache
 from generator.library.duplicates import near_duplicates
@@ -33,6 +30,10 @@ from generator.library.parallel import parallel_map
 from generator.library.sanitize import scan as scan_body
 from generator.library.score import SCHEMA_DIR, assess
 from generator.library.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_FILE = SCHEMA_DIR / "pattern.schema.json"
 RECOMMENDED_SECTIONS: tuple[str, ...] = (
@@ -79,6 +80,10 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    # Imported here: jsonschema takes a quarter of a second to import, which
+    # `validate --changed-only` spends only when a changed file has to be checked.
+    import jsonschema
+
     # Local $refs inlined: resolving them per instance was a quarter of validation time.
     data = schema()
     return jsonschema.Draft202012Validator(_inline_refs(data, data.get("$defs", {})))
@@ -122,7 +127,7 @@ def validate_files(
     shown = [display_path(f) for f in files]
     cached = [store.get(f, d) if store else None for f, d in zip(files, shown, strict=True)]
     todo = [f for f, hit in zip(files, cached, strict=True) if hit is None]
-    _validator()  # built once, before workers fork
+    _validator(), _quick_checks()  # built once, before workers fork
     fresh = iter(parallel_map(_check_file, todo, jobs=jobs))
     results = [hit if hit is not None else next(fresh) for hit in cached]
     if store is not None:
@@ -155,7 +160,7 @@ def check_library(paths: Iterable[Path], *, root: Path | None = None, jobs: int 
     the fields the rules across files report on.
     """
     files = pattern_files(paths)
-    _validator()  # built once, before workers fork
+    _validator(), _quick_checks()  # built once, before workers fork
     results = parallel_map(functools.partial(check_file, root=root), files, jobs=jobs)
     own = {
         display_path(f, root): tuple(found) for f, (_, found) in zip(files, results, strict=True)
@@ -232,8 +237,155 @@ def check_pattern(pattern: Pattern) -> list[Problem]:
 
 
 def _schema_problems(pattern: Pattern) -> Iterator[Problem]:
-    for error in _validator().iter_errors(dict(pattern.meta)):
+    for error in _schema_errors(dict(pattern.meta)):
         yield from _explain(pattern, error)
+
+
+def _schema_errors(meta: dict[str, Any]) -> Iterator[ValidationError]:
+    """Return jsonschema's errors for `meta`, leaving out the fields it would find valid.
+
+    jsonschema takes about a millisecond a file. A plain check of the same keywords tells
+    which top-level fields are valid for sure; jsonschema then checks the root's own keywords
+    (required, unknown keys) and only the other fields, so its errors are the same.
+    """
+    checks = _quick_checks()
+    if checks is None:
+        yield from _validator().iter_errors(meta)
+        return
+    root, fields = checks
+    bad = frozenset(k for k, check in fields.items() if k in meta and not check(meta[k]))
+    if bad or not root(meta):
+        yield from _validator_for(bad).iter_errors(meta)
+
+
+@cache
+def _validator_for(fields: frozenset[str]) -> jsonschema.protocols.Validator:
+    """Return the validator of the schema with only `fields` left to check below the root."""
+    full = _validator()
+    root: dict[str, Any] = dict(full.schema)  # type: ignore[arg-type]  # a mapping: ours
+    root["properties"] = {
+        name: sub if name in fields else True for name, sub in root["properties"].items()
+    }
+    return full.evolve(schema=root)
+
+
+Check = Callable[[Any], bool]
+
+
+class _Unsure(Exception):
+    """The schema uses a keyword the quick checks do not know."""
+
+
+@cache
+def _quick_checks() -> tuple[Check, dict[str, Check]] | None:
+    """Return a check of the root's own keywords and one per top-level field (None: unsure).
+
+    Each check returns True only when jsonschema would find no error, and False when it would,
+    or when in doubt.
+    """
+    data = _inline_refs(schema(), schema().get("$defs", {}))
+    fields = data.get("properties")
+    if not isinstance(fields, dict):
+        return None
+    try:
+        root = _compile({**data, "properties": dict.fromkeys(fields, True)})
+        return root, {name: _compile(sub) for name, sub in fields.items()}
+    except _Unsure:
+        return None
+
+
+_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "default",
+                          "examples"})
+
+
+def _compile(node: Any) -> Check:
+    if node is True:
+        return lambda value: True
+    if not isinstance(node, dict):
+        raise _Unsure(node)
+    checks = [_keyword(keyword, wanted, node) for keyword, wanted in node.items()
+              if keyword not in _ANNOTATIONS]
+    return lambda value: all(check(value) for check in checks)
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float)
+
+
+_TYPES: dict[str, Check] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: type(v) is int or (type(v) is float and v.is_integer()),
+    "number": _is_number,
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+def _keyword(keyword: str, wanted: Any, node: dict[str, Any]) -> Check:
+    """Return the check of one keyword, as jsonschema's Draft 2020-12 applies it."""
+    if keyword == "type":
+        kinds = [_TYPES[t] for t in (wanted if isinstance(wanted, list) else [wanted])]
+        return lambda v: any(kind(v) for kind in kinds)
+    if keyword == "enum" and all(isinstance(option, str) for option in wanted):
+        options = frozenset(wanted)
+        return lambda v: isinstance(v, str) and v in options
+    if keyword == "pattern":
+        regex = re.compile(wanted)  # jsonschema uses re.search too
+        return lambda v: not isinstance(v, str) or regex.search(v) is not None
+    if keyword == "minLength":
+        return lambda v: not isinstance(v, str) or len(v) >= wanted
+    if keyword == "maxLength":
+        return lambda v: not isinstance(v, str) or len(v) <= wanted
+    if keyword == "minItems":
+        return lambda v: not isinstance(v, list) or len(v) >= wanted
+    if keyword == "minimum":
+        return lambda v: not _is_number(v) or v >= wanted
+    if keyword == "maximum":
+        return lambda v: not _is_number(v) or v <= wanted
+    if keyword == "uniqueItems":
+        return _unique_items if wanted is True else (lambda v: True)
+    if keyword == "required":
+        return lambda v: not isinstance(v, dict) or all(name in v for name in wanted)
+    if keyword == "properties":
+        subs = {name: _compile(sub) for name, sub in wanted.items()}
+        return lambda v: not isinstance(v, dict) or all(
+            check(v[name]) for name, check in subs.items() if name in v)
+    if keyword == "additionalProperties" and "patternProperties" not in node:
+        known = frozenset(node.get("properties", {}))
+        extra = _compile(wanted) if wanted is not False else (lambda v: False)
+        return lambda v: not isinstance(v, dict) or all(
+            name in known or extra(v[name]) for name in v)
+    if keyword == "items" and isinstance(wanted, dict) and "prefixItems" not in node:
+        item = _compile(wanted)
+        return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+    if keyword == "anyOf":
+        options_ = [_compile(sub) for sub in wanted]
+        return lambda v: any(option(v) for option in options_)
+    raise _Unsure(keyword)
+
+
+def _unique_items(value: Any) -> bool:
+    """Tell whether a list's items are all different, when they are text or mappings and
+    lists of text (jsonschema's equality differs from Python's for numbers and booleans)."""
+    if not isinstance(value, list):
+        return True
+    try:
+        seen = {_plain(item) for item in value}
+    except _Unsure:
+        return False
+    return len(seen) == len(value)
+
+
+def _plain(item: Any) -> Any:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict):
+        return ("{", tuple(sorted((str(k), _plain(v)) for k, v in item.items())))
+    if isinstance(item, list):
+        return ("[", tuple(_plain(v) for v in item))
+    raise _Unsure(item)
 
 
 def _explain(pattern: Pattern, error: ValidationError) -> Iterator[Problem]:
@@ -427,13 +579,17 @@ def _former_slugs(library: Library) -> Iterator[Problem]:
 def _link_problems(library: Library, graph: Graph) -> Iterable[Problem]:
     patterns = library.by_key
     slugs = sorted({p.slug for p in library.patterns})
+    hints: dict[str, str] = {}  # a missing target is often named by several patterns
     for ref in graph.dangling:
         pattern = patterns[ref.source]
         line, col = pattern.where((ref.kind, ref.index))
+        hint = hints.get(ref.target)
+        if hint is None:
+            hint = hints[ref.target] = did_you_mean(ref.target, slugs)
         yield Problem(
             pattern.path, line, col, "dangling-link", "error",
             format_field((ref.kind, ref.index)),
-            f"'{ref.target}' is not a pattern in this library{did_you_mean(ref.target, slugs)}",
+            f"'{ref.target}' is not a pattern in this library{hint}",
         )
     for edge in graph.edges:
         if edge.stated and edge.source == edge.target:
