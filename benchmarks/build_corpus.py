@@ -31,6 +31,7 @@ import functools
 import http.server
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -107,7 +108,14 @@ def _pss(pid: int) -> int:
 
 
 def run(args: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> tuple[float, int, str]:
-    """Run a command; return wall seconds, peak memory (bytes) and its output."""
+    """Run a command; return wall seconds, peak memory (bytes) and its output.
+
+    Also prints the processor seconds it took (its processes and theirs, user + system) and
+    the load average: on a shared machine wall times move with the others' work, processor
+    seconds much less.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     process = subprocess.Popen(
         args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -116,6 +124,10 @@ def run(args: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> tuple[floa
     output, _ = process.communicate()
     elapsed = time.perf_counter() - start
     peak = memory.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"  [{Path(args[0]).name} {args[1]}: {elapsed:.1f} s wall, {cpu:.1f} s of processor,"
+          f" load average {load:.2f} before, {os.getloadavg()[0]:.2f} after]", flush=True)
     if process.returncode not in ok:
         sys.exit(f"{' '.join(args)} failed ({process.returncode}):\n{output[-3000:]}")
     return elapsed, peak, output
