@@ -138,6 +138,7 @@ def build(
 
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
+    indexing: searchindex.Indexing | None = None
     try:
         with _docs_folder(docs_dir) as docs:
             config = mkdocs_config(config_file, docs, staging, strict=not keep_going,
@@ -155,17 +156,21 @@ def build(
             search_pages = search_work / "pages"
             _write_docs(docs, pages, jobs=jobs, search=(search_pages, site_language(config)))
             clock.lap("render")
+            # Pagefind indexes beside MkDocs (the "mkdocs" phase's time includes it); the
+            # "search" phase is what is left of it after MkDocs.
+            indexing = searchindex.Indexing(search_pages, search_work)
             with source_date(library):
                 _mkdocs(config, jobs)
             clock.lap("mkdocs")
         _copy_sources(library, root, staging)
         write_redirects(library, staging, config.site_url or None)
-        # After MkDocs, not beside it: both at once pass the memory the build may take.
-        _pagefind(search_pages, search_work, staging)
+        _pagefind(indexing, staging)
         shutil.rmtree(search_work, ignore_errors=True)
         clock.lap("search")
         _swap(staging, site)
     except BaseException:
+        if indexing is not None:
+            indexing.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     count = sum(1 for p in site.rglob("*") if p.is_file())
@@ -390,9 +395,9 @@ def _ours(page: Path) -> bool:
         return False
 
 
-def _pagefind(pages: Path, work: Path, site: Path) -> None:
+def _pagefind(indexing: searchindex.Indexing, site: Path) -> None:
     try:
-        searchindex.index_inputs(pages, work, site)
+        indexing.install(site)
     except searchindex.IndexError_ as exc:
         raise BuildError(f"Pagefind failed to index the site:\n{exc}") from exc
 

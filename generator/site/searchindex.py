@@ -34,10 +34,11 @@ class IndexError_(Exception):
 
 
 # Pagefind holds everything it indexes in memory (2.7 GB for the pattern pages of Commons OS),
-# so a large site is indexed in shards of about this many bytes of page input (the content it
+# so a large site is indexed in shards of at most this many bytes of page input (the content it
 # indexes: 1.26 GB of Pagefind for a 40 MB shard of the corpus), each into a bundle of its
-# own; the search page merges them (Pagefind's mergeIndex). Pagefind uses every core itself:
-# two shards at once were no faster.
+# own; the search page merges them (Pagefind's mergeIndex). The shards are of even size (3 of
+# 34 MB for the corpus, not 40 + 40 + 22): the build runs Pagefind beside MkDocs (0.45 GB),
+# and the largest shard sets the peak.
 SHARD_BYTES = 40 * 1024 * 1024
 BUNDLES_FILE = "bundles.json"  # in pagefind/: the other bundles, relative to it
 
@@ -65,8 +66,43 @@ def index_inputs(source: Path, work: Path, site: Path, *, background: bool = Fal
     _install(work, _index_tree(source, work, background=background, shard_bytes=None), site)
 
 
+class Indexing:
+    """Pagefind over a tree of page inputs (`write_input`) in a thread of its own, started as
+    soon as the inputs are written: the build's MkDocs runs meanwhile. Pagefind is mostly one
+    thread (its writing, gzip at level 9, is all one), MkDocs' workers leave gaps; beside each
+    other they take less time than one after the other."""
+
+    def __init__(self, source: Path, work: Path) -> None:
+        self._source = source
+        self._work = work
+        self._names: list[str] = []
+        self._error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._names = _index_tree(self._source, self._work, background=False,
+                                      shard_bytes=None, stop=self._stop)
+        except BaseException as exc:  # handed to the thread that installs
+            self._error = exc
+
+    def install(self, site: Path) -> None:
+        """Wait for Pagefind, then put its bundles into `site` (as `index_inputs` does)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        _install(self._work, self._names, site)
+
+    def cancel(self) -> None:
+        """End the running Pagefind, start no other shard, and wait for the thread."""
+        self._stop.set()
+        self._thread.join()
+
+
 def _index_tree(source: Path, work: Path, *, background: bool,
-                shard_bytes: int | None) -> list[str]:
+                shard_bytes: int | None, stop: threading.Event | None = None) -> list[str]:
     """Index the pages under `source` into bundles in `work`; return the bundles' names."""
     shards = _shards(sorted(source.rglob("*.html")), shard_bytes or SHARD_BYTES)
     names = ["pagefind"] + [f"pagefind-{n}" for n in range(2, len(shards) + 1)]
@@ -74,7 +110,7 @@ def _index_tree(source: Path, work: Path, *, background: bool,
         shard = work / f"pages-{n}"
         for page in pages:
             _link(page, shard / page.relative_to(source))
-        _pagefind(shard, work / name, background=background)
+        _pagefind(shard, work / name, background=background, stop=stop)
         shutil.rmtree(shard)
         normalize(work / name)
     (work / "pagefind" / BUNDLES_FILE).write_text(
@@ -95,12 +131,19 @@ def _install(work: Path, names: list[str], site: Path) -> None:
 
 
 def _shards(pages: list[Path], limit: int) -> list[list[Path]]:
-    """Split pages, in order, into runs of at most `limit` bytes (at least one page each)."""
+    """Split pages, in order, into as few runs of even size as keep each run within `limit`
+    bytes, one page being more than that alone (at least one page each)."""
+    sizes = [page.stat().st_size for page in pages]
+    count = min(len(pages), max(1, -(-sum(sizes) // limit)))
+    if count == len(pages):
+        return [[page] for page in pages] or [[]]
+    target = sum(sizes) / count
     shards: list[list[Path]] = [[]]
     size = 0
-    for page in pages:
-        bytes_ = page.stat().st_size
-        if shards[-1] and size + bytes_ > limit:
+    for page, bytes_ in zip(pages, sizes, strict=True):
+        # Close a run once it reaches its share, or past the limit; the last run takes the rest.
+        if shards[-1] and len(shards) < count and (size + bytes_ / 2 > target
+                                                  or size + bytes_ > limit):
             shards.append([])
             size = 0
         shards[-1].append(page)
@@ -121,10 +164,11 @@ _RUNNING_LOCK = threading.Lock()  # guards _RUNNING and _STOPPED
 _STOPPED = threading.Event()  # set by stop_all: no Pagefind starts after it
 
 
-def _pagefind(site: Path, output: Path, *, background: bool) -> None:
+def _pagefind(site: Path, output: Path, *, background: bool,
+              stop: threading.Event | None = None) -> None:
     nice = shutil.which("nice") if background else None
     with _RUNNING_LOCK:  # started and recorded at once: stop_all sees it or it never starts
-        if _STOPPED.is_set():
+        if _STOPPED.is_set() or (stop is not None and stop.is_set()):
             raise IndexError_("stopped: the program is ending")
         # A session of its own: `stop_all` ends the wrapper and the binary it starts together.
         process = subprocess.Popen(
@@ -136,7 +180,13 @@ def _pagefind(site: Path, output: Path, *, background: bool) -> None:
         )
         _RUNNING.add(process)
     try:
-        out, err = process.communicate()
+        while True:
+            try:  # with `stop`, look at it twice a second (a build failing beside us)
+                out, err = process.communicate(timeout=None if stop is None else 0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if stop is not None and stop.is_set():
+                    raise IndexError_("stopped: the build is ending") from None
     except BaseException:  # Ctrl+C: its own session does not get the terminal's signal
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGTERM)
