@@ -191,9 +191,16 @@ def recheck(
     return Checked(library, tuple(sorted(problems)), own)
 
 
-def check_file(file: Path, *, root: Path | None) -> tuple[Pattern | None, list[Problem]]:
-    """Load and check one pattern file on its own (see check_library)."""
-    pattern, problems = load_pattern(file, display=display_path(file, root))
+def check_file(
+    file: Path, *, root: Path | None, validate_only: bool = False
+) -> tuple[Pattern | None, list[Problem]]:
+    """Load and check one pattern file on its own (see check_library).
+
+    `validate_only`: the pattern is not rendered (see parse_pattern).
+    """
+    pattern, problems = load_pattern(
+        file, display=display_path(file, root), validate_only=validate_only
+    )
     if pattern is None:
         return None, problems
     problems += check_pattern(pattern)
@@ -201,7 +208,7 @@ def check_file(file: Path, *, root: Path | None) -> tuple[Pattern | None, list[P
 
 
 def _check_file(file: Path) -> tuple[Pattern | None, list[Problem]]:
-    pattern, problems = check_file(file, root=None)
+    pattern, problems = check_file(file, root=None, validate_only=True)
     return (pattern.outline() if pattern is not None else None), problems
 
 
