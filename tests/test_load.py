@@ -106,6 +106,21 @@ def test_pillar_table_cells_and_columns() -> None:
     assert row.cols == (3, 13, 17)
 
 
+@pytest.mark.parametrize(("body", "line"), [
+    ("## 7 Pillars Assessment\n|a|b|\n|-|-|\n|Purpose|4|\n", 5),  # the body's first line
+    ("Pillars assessment, in prose.\n#Pillars Assessment\n## PILLARS ASSESSMENT ##\n"
+     "|a|b|\n|-|-|\n|Purpose|4|\n", 7),  # only a heading counts, in any case
+    ("# T\n### 3. Seven Pillars Assessment\n|a|b|\n|-|-|\n|Purpose|4|\n"
+     "## 7 Pillars Assessment\n|a|b|\n|-|-|\n|Culture|2|\n", 6),  # the first one
+])
+def test_pillar_table_is_found_under_its_heading(body: str, line: int) -> None:
+    pattern, _ = parse(HEAD + "---\n" + body)
+    assert pattern is not None
+    assert pattern.table is not None
+    assert pattern.table.line == line
+    assert [row.cells[0] for row in pattern.table.rows] == ["Purpose"]
+
+
 def test_library_loads_sorted_and_keeps_unreadable_files_as_problems(tmp_path: Path) -> None:
     (tmp_path / "b.md").write_text(HEAD + "---\n", encoding="utf-8")
     (tmp_path / "a.md").write_text("no front matter\n", encoding="utf-8")

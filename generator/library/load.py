@@ -59,7 +59,7 @@ HEADING = re.compile(r"^(#{1,6})\s")
 # validating the imported Commons OS library.
 X_IMPORT = "x_import"
 _X_HEADER = re.compile(r"^x_import:[ ]*\n", re.M)
-_X_END = re.compile(r"^[^ \n]", re.M)  # the next top-level line
+_X_END = re.compile(r"\n(?=[^ \n])")  # before the next top-level line
 _X_NEXT_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*:[ \n]")
 # One line of the block, as (indentation, list dash, key, first character of the key's value):
 # a simple key with an optional one-line value, a list dash before one, or a list dash and a
@@ -253,7 +253,7 @@ def parse_pattern(
                      "front matter is not closed: add a '---' line after it")
         ]
     source = text[first_end + 1 : closing.start() + 1]
-    breaker = _YAML_ONLY_BREAK.search(source)
+    breaker = None if source.isascii() else _YAML_ONLY_BREAK.search(source)
     if breaker is not None:
         # YAML breaks lines at NEL, LS and PS, editors and this file's line count do not:
         # every position after one would be reported on the wrong line.
@@ -339,8 +339,8 @@ def _read_without_x_import(source: str, display: str) -> tuple[dict[str, Any], _
     header = _X_HEADER.search(source)
     if header is None:
         return None
-    after = _X_END.search(source, header.end())
-    end = len(source) if after is None else after.start()
+    after = _X_END.search(source, header.end() - 1)
+    end = len(source) if after is None else after.end()
     if after is not None and not _X_NEXT_KEY.match(source, end):
         return None
     block = source[header.end() : end]
@@ -623,14 +623,14 @@ class _Builder:
 
 def find_pillar_table(body: str, body_line: int) -> PillarTable | None:
     """Find the "7 Pillars Assessment" section's table, its cells as written."""
-    # A plain substring search first: a regex over every line of 80 MB of bodies is slow.
-    lowered = body.lower()
-    at = lowered.find("pillars assessment")
+    # Only the lines that start with '#' are tried: a regex over every line of 80 MB of bodies
+    # is slow, and so is lowercasing them all to find the words first.
     heading = None
-    while at >= 0 and heading is None:
-        line_start = body.rfind("\n", 0, at) + 1
-        heading = PILLAR_HEADING.match(body, line_start)
-        at = lowered.find("pillars assessment", at + 1)
+    for start in _heading_starts(body):
+        match = PILLAR_HEADING.match(body, start)
+        if match is not None and "pillars assessment" in match.group().lower():
+            heading = match
+            break
     if heading is None:
         return None
     level = len(heading.group(1))
@@ -658,7 +658,18 @@ def find_pillar_table(body: str, body_line: int) -> PillarTable | None:
     return PillarTable(line=heading_line, rows=tuple(data))
 
 
-_CELL = re.compile(r"(?<=\|)((?:[^|\\]|\\.)*)(?=\|)")
+def _heading_starts(body: str) -> Iterator[int]:
+    """Yield where each line that starts with '#' starts."""
+    if body.startswith("#"):
+        yield 0
+    at = body.find("\n#")
+    while at >= 0:
+        yield at + 1
+        at = body.find("\n#", at + 1)
+
+
+# Unrolled (no alternation per character): a cell's text, `\|` kept as written.
+_CELL = re.compile(r"(?<=\|)([^|\\]*(?:\\.[^|\\]*)*)(?=\|)")
 
 
 def _table_row(line: str, line_no: int) -> TableRow:
