@@ -9,8 +9,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.library import parallel, validate
 from generator.library.load import Unread, load_library, parse_pattern
-from generator.library.model import Pattern, Problem
+from generator.library.model import Library, Pattern, Problem
 from generator.library.validate import check_library, check_pattern, validate_files
 from tests.fuzzing import broken_files
 
@@ -326,3 +327,27 @@ def test_x_import_values_reach_the_build_and_validation_reports_the_same(
     assert problems == checked.problems
     assert [(p.path, p.line, p.rule) for p in problems if p.field.startswith("x_import")] \
         == [("patterns/u.md", 20, "yaml-boolean")]
+
+
+def test_near_duplicates_found_in_a_forked_process_are_the_same(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, title in (("beta.md", "Beta"), ("gamma.md", "Gamma")):
+        path = library / name
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            f"title: {title}", "title: Zero-Knowledge Proofs"), encoding="utf-8")
+    monkeypatch.chdir(library.parent)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 0)
+    forked = []
+    cross_check = validate.cross_check
+
+    def record(checked: Library, graph: object = None) -> list[Problem]:
+        forked.append(validate._COMPARED is checked)  # set while the other process runs
+        return cross_check(checked)
+
+    monkeypatch.setattr(validate, "cross_check", record)
+    _, problems = validate_files([Path("patterns")], jobs=2)
+    assert forked == [True]
+    assert problems == validate.validate(load_library([Path("patterns")]))
+    assert [p.path for p in problems if p.rule == "near-duplicate"] \
+        == ["patterns/beta.md", "patterns/gamma.md"]
