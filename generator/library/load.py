@@ -394,10 +394,21 @@ def _unread_block(block: str) -> tuple[int, int] | None:
     keys: list[set[str] | None] = []  # the keys of each (None for a list)
     opening = 0  # the column of the key whose value starts on the next line, or -1
     limit = len(block)  # the next line may not start further right (it would continue a value)
+    names: set[str] | None = None  # the keys of the innermost mapping or list (None)
+    mapping = -1  # its column if it is a mapping whose next key may follow
     for indent, dash, key, value in lines:
+        col = len(indent)
+        if col == mapping and key and not dash:
+            # The commonest line by far: the next key of the mapping the line above is in.
+            assert names is not None
+            if key in names:
+                return None  # a duplicate key (reported by the full path)
+            names.add(key)
+            if not value:
+                opening, limit, mapping = col, len(block), -1
+            continue
         if not dash and not key:
             continue  # a blank line
-        col = len(indent)
         if col > limit:
             return None
         if opening >= 0:
@@ -418,7 +429,7 @@ def _unread_block(block: str) -> tuple[int, int] | None:
             if names is not None:
                 return None  # a list item where a mapping goes on
             if not key:
-                limit = col
+                limit, mapping = col, -1
                 continue
             col += 2
             names = set()
@@ -428,9 +439,9 @@ def _unread_block(block: str) -> tuple[int, int] | None:
             return None  # a duplicate key (reported by the full path)
         names.add(key)
         if value:
-            limit = col
+            limit = mapping = col
         else:
-            opening, limit = col, len(block)
+            opening, limit, mapping = col, len(block), -1
     if not cols:
         return None  # no mapping (an empty value)
     start = len(block) - len(block.lstrip(" \n"))
