@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.library.load import load_library, parse_pattern
-from generator.library.model import Pattern
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.library import parallel, validate
+from generator.library.load import Unread, load_library, parse_pattern
+from generator.library.model import Library, Pattern, Problem
+from generator.library.validate import check_library, check_pattern, validate_files
+from tests.fuzzing import broken_files
 
 HEAD = "---\nid: pat_0123456789abcdef\ntitle: T\n"
 
@@ -99,6 +107,21 @@ def test_pillar_table_cells_and_columns() -> None:
     assert row.cols == (3, 13, 17)
 
 
+@pytest.mark.parametrize(("body", "line"), [
+    ("## 7 Pillars Assessment\n|a|b|\n|-|-|\n|Purpose|4|\n", 5),  # the body's first line
+    ("Pillars assessment, in prose.\n#Pillars Assessment\n## PILLARS ASSESSMENT ##\n"
+     "|a|b|\n|-|-|\n|Purpose|4|\n", 7),  # only a heading counts, in any case
+    ("# T\n### 3. Seven Pillars Assessment\n|a|b|\n|-|-|\n|Purpose|4|\n"
+     "## 7 Pillars Assessment\n|a|b|\n|-|-|\n|Culture|2|\n", 6),  # the first one
+])
+def test_pillar_table_is_found_under_its_heading(body: str, line: int) -> None:
+    pattern, _ = parse(HEAD + "---\n" + body)
+    assert pattern is not None
+    assert pattern.table is not None
+    assert pattern.table.line == line
+    assert [row.cells[0] for row in pattern.table.rows] == ["Purpose"]
+
+
 def test_library_loads_sorted_and_keeps_unreadable_files_as_problems(tmp_path: Path) -> None:
     (tmp_path / "b.md").write_text(HEAD + "---\n", encoding="utf-8")
     (tmp_path / "a.md").write_text("no front matter\n", encoding="utf-8")
@@ -107,3 +130,224 @@ def test_library_loads_sorted_and_keeps_unreadable_files_as_problems(tmp_path: P
     assert [p.key for p in library.patterns] == ["b"]
     assert [(p.path, p.rule) for p in library.problems] == [("a.md", "no-front-matter")]
     assert library.files == 2
+
+
+# --- x_import, left unread when the file is only validated ----------------------------------
+
+# The shapes `patternlib import` writes under x_import: nested mappings, lists of mappings and
+# of text, empty values, quoted and plain text, numbers.
+X_IMPORT = """x_import:
+  context_labels:
+    corporate: Diagnosing team dynamics before a re-org.
+    tech: 'Quoted: it''s text'
+  lifecycle:
+    usage_stage: design
+    confidence: 3
+    ratio: 0.75
+    pending:
+  relationships:
+    enables:
+    - id: ce-leverage-point
+      weight: 0.8
+      description: Effective diagnosis reveals where to intervene.
+    - slug: other
+    tools: []
+    notes: {}
+  keywords:
+  - systems thinking
+  - "escaped \\"quote\\" \\u00e9"
+  - R&D, [draft] no#1 of 2
+  last_pruned: '2026-02-19'
+"""
+X_VALUE = {
+    "context_labels": {"corporate": "Diagnosing team dynamics before a re-org.",
+                       "tech": "Quoted: it's text"},
+    "lifecycle": {"usage_stage": "design", "confidence": 3, "ratio": 0.75, "pending": None},
+    "relationships": {
+        "enables": [{"id": "ce-leverage-point", "weight": 0.8,
+                     "description": "Effective diagnosis reveals where to intervene."},
+                    {"slug": "other"}],
+        "tools": [], "notes": {},
+    },
+    "keywords": ["systems thinking", 'escaped "quote" \u00e9', "R&D, [draft] no#1 of 2"],
+    "last_pruned": "2026-02-19",
+}
+X_HEAD = HEAD + "slug: t\n"  # x_import at line 5
+
+
+def both(text: str) -> tuple[Pattern | None, Pattern | None, list[Problem]]:
+    """Parse `text` in full and for validation only; assert both report the same problems,
+    loading and validating, and agree on everything but what is inside an unread x_import."""
+    full, problems = parse_pattern(text, display="t.md", key="t")
+    fast, fast_problems = parse_pattern(text, display="t.md", key="t", validate_only=True)
+    assert fast_problems == problems
+    assert (full is None) == (fast is None)
+    if full is not None and fast is not None:
+        assert check_pattern(fast) == check_pattern(full)
+        unread = isinstance(fast.meta.get("x_import"), Unread)
+        meta = {k: (Unread() if unread and k == "x_import" else v) for k, v in full.meta.items()}
+        assert fast.meta == meta
+        assert list(fast.meta) == list(full.meta)
+        inside = {p for p in full.positions if len(p) > 1 and p[0] == "x_import"}
+        assert {p: v for p, v in full.positions.items() if p not in inside or not unread} \
+            == dict(fast.positions)
+    return full, fast, problems
+
+
+def test_a_clean_x_import_is_left_unread_and_positions_around_it_stay() -> None:
+    text = X_HEAD + X_IMPORT + "summary: After it.\n---\nbody\n"
+    full, fast, problems = both(text)
+    assert problems == []
+    assert full is not None
+    assert fast is not None
+    assert full.meta["x_import"] == X_VALUE
+    assert isinstance(fast.meta["x_import"], Unread)
+    assert fast.meta["x_import"] == {}
+    assert fast.where(("x_import",), key=True) == (5, 1)
+    assert fast.where(("x_import",)) == (6, 3)  # the mapping starts at its first key
+    assert fast.where(("summary",)) == full.where(("summary",)) == (27, 10)
+    assert fast.body_line == full.body_line == 29
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    # A problem inside x_import must be reported as the full reading reports it.
+    (("    confidence: 3\n", "    confidence: 3\n    stable: yes\n"), ["12:13 yaml-boolean"]),
+    (("  - systems thinking\n", "  - no\n"), ["23:5 yaml-boolean"]),
+    (("  - slug: other\n", "  - slug: off\n"), ["19:13 yaml-boolean"]),
+    (("    ratio: 0.75\n", "    ratio: 0.75\n    confidence: 4\n"), ["13:5 duplicate-key"]),
+    (("    - slug: other\n", "    - slug: other\n      slug: again\n"), ["20:7 duplicate-key"]),
+    (("  last_pruned:", "  keywords: []\n  last_pruned:"), ["26:3 duplicate-key"]),
+    (("summary: After it.\n", "x_import: {}\n"), ["27:1 duplicate-key"]),
+    # An anchor and its alias, even harmless ones, take the full path.
+    (("    tools: []\n", "    tools: &t [a]\n    more: *t\n"), []),
+    (("summary: After it.\n", "base: &s [a]\nagain: *s\n"), []),
+    (("    confidence: 3\n", "    confidence: !!str 3\n"), []),
+    (("    confidence: 3\n", "    confidence: !!binary aGk=\n"), ["11:17 yaml-tag"]),
+    (("    pending:\n", "    <<: {a: 1}\n"), ["13:5 yaml-merge"]),
+    (("    ratio: 0.75\n", "    ratio: " + "9" * 5000 + "\n"), ["12:12 yaml-syntax"]),
+    (("    ratio: 0.75\n", "    ratio: a\x07b\n"), ["12:13 yaml-syntax"]),
+    (("    ratio: 0.75\n", "    ratio: 0.75\n  bad indent: x\n"), ["14:12 yaml-syntax"]),
+    (("    ratio: 0.75\n", "    ratio: 0.75\n\tx: 1\n"), ["13:1 yaml-syntax"]),
+    (("    ratio: 0.75\n", "    ratio: 0.75\n     more\n"), []),  # text over two lines
+    (("    ratio: 0.75\n", "    ratio: 0.75 # a comment\n"), []),
+    (("    ratio: 0.75\n", "    ratio: '0.75\n      over two lines'\n"), []),
+    (("x_import:\n", "x_import:\n  deep:\n" + "".join(
+        " " * (4 + 2 * i) + f"k{i}:\n" for i in range(34))), ["38:67 yaml-depth"]),
+])
+def test_what_x_import_holds_is_reported_as_before(
+    change: tuple[str, str], expected: list[str]
+) -> None:
+    text = X_HEAD + X_IMPORT + "summary: After it.\n---\nbody\n"
+    assert change[0] in text
+    _, fast, problems = both(text.replace(*change, 1))
+    assert [f"{p.line}:{p.col} {p.rule}" for p in problems] == expected
+    if fast is not None:
+        assert not isinstance(fast.meta["x_import"], Unread)  # read in full
+
+
+@pytest.mark.parametrize("text", [
+    X_HEAD + "x_import:\n- a list\n---\n",  # not a mapping: the schema reports it
+    X_HEAD + "x_import:\n  - a list\n---\n",
+    X_HEAD + "x_import:\nsummary: empty x_import\n---\n",
+    X_HEAD + "x_import: {a: 1}\n---\n",
+    X_HEAD + "summary: '\nx_import:\n  a: 1\nb: c'\n---\n",  # inside a quoted text
+    X_HEAD + "summary: \"\nx_import:\n  a: 1\n\"\n---\n",
+    "---\n{id: x,\nx_import:\n  a: 1\n}\n---\n",  # inside a flow mapping
+    X_HEAD + "x_import:\n  a: 1\n# a comment\n  b: 2\n---\n",
+    X_HEAD + "x_import:\n  a: 1\n\"b\": 2\n---\n",
+])
+def test_unusual_x_import_takes_the_full_path(text: str) -> None:
+    _, fast, _ = both(text)
+    assert fast is None or not isinstance(fast.meta.get("x_import"), Unread)
+
+
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+X_TEMPLATE = (X_HEAD + X_IMPORT + "summary: After it.\n---\nbody\n").encode("utf-8")
+
+
+@settings(max_examples=500, **SETTINGS)  # type: ignore[arg-type]
+@given(data=broken_files(template=X_TEMPLATE))
+def test_mutated_x_import_gives_the_same_problems_unread_or_not(data: bytes) -> None:
+    both(data.decode("utf-8", "replace"))
+
+
+KEYS = st.sampled_from(["a", "b", "c", "k-1", "1", "y"])
+SCALARS = st.one_of(
+    st.sampled_from(["v", "yes", "it's", "a: b", "#x", "- z", "", "x\ny"]),
+    st.integers(-5, 5), st.floats(), st.booleans(), st.none(),
+)
+TREES = st.recursive(SCALARS, lambda kids: st.one_of(
+    st.lists(kids, max_size=3), st.dictionaries(KEYS, kids, max_size=4)), max_leaves=12)
+# A line edit: indent or dedent it, repeat or drop it, or give it another value.
+EDITS = st.tuples(st.integers(0, 40), st.sampled_from(["+1", "-1", "+2", "-2", "dup", "del", "="]),
+                  st.sampled_from(["no", "&a x", "*a", "!!str s", "|", "[a]", "<<", "'open", "\t",
+                                   "x:", "v"]))
+
+
+@settings(max_examples=300, **SETTINGS)  # type: ignore[arg-type]
+@given(tree=st.dictionaries(KEYS, TREES, min_size=1, max_size=5), indent=st.integers(2, 4),
+       edits=st.lists(EDITS, max_size=2))
+def test_edited_imported_blocks_give_the_same_problems_unread_or_not(
+    tree: dict[str, object], indent: int, edits: list[tuple[int, str, str]]
+) -> None:
+    lines = yaml.safe_dump({"x_import": tree}, indent=indent, sort_keys=False,
+                           width=10**6).splitlines(keepends=True)
+    for at, edit, value in edits:
+        i = 1 + at % len(lines)
+        if i >= len(lines):
+            continue
+        line = lines[i]
+        if edit[0] == "+":
+            lines[i] = " " * int(edit[1]) + line
+        elif edit[0] == "-":
+            lines[i] = line[int(edit[1]):] if line.startswith(" " * int(edit[1])) else line
+        elif edit == "dup":
+            lines.insert(i, line)
+        elif edit == "del":
+            del lines[i]
+        else:
+            lines[i] = line.split(": ", 1)[0] + ": " + value + "\n"
+    both(X_HEAD + "".join(lines) + "---\nbody\n")
+
+
+def test_x_import_values_reach_the_build_and_validation_reports_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "patterns"
+    folder.mkdir()
+    clean = X_HEAD + X_IMPORT + "---\nbody\n"
+    (folder / "t.md").write_text(clean, encoding="utf-8")
+    (folder / "u.md").write_text(
+        X_HEAD.replace("slug: t", "slug: u") + X_IMPORT.replace("tools: []", "tools: on")
+        + "---\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    checked = check_library([folder])  # what `patternlib build` reads
+    assert next(p.meta["x_import"] for p in checked.library.patterns) == X_VALUE
+    _, problems = validate_files([folder], jobs=1)
+    assert problems == checked.problems
+    assert [(p.path, p.line, p.rule) for p in problems if p.field.startswith("x_import")] \
+        == [("patterns/u.md", 20, "yaml-boolean")]
+
+
+def test_near_duplicates_found_in_a_forked_process_are_the_same(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, title in (("beta.md", "Beta"), ("gamma.md", "Gamma")):
+        path = library / name
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            f"title: {title}", "title: Zero-Knowledge Proofs"), encoding="utf-8")
+    monkeypatch.chdir(library.parent)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 0)
+    forked = []
+    cross_check = validate.cross_check
+
+    def record(checked: Library, graph: object = None) -> list[Problem]:
+        forked.append(validate._COMPARED is checked)  # set while the other process runs
+        return cross_check(checked)
+
+    monkeypatch.setattr(validate, "cross_check", record)
+    _, problems = validate_files([Path("patterns")], jobs=2)
+    assert forked == [True]
+    assert problems == validate.validate(load_library([Path("patterns")]))
+    assert [p.path for p in problems if p.rule == "near-duplicate"] \
+        == ["patterns/beta.md", "patterns/gamma.md"]

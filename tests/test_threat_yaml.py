@@ -16,6 +16,8 @@ import yaml
 
 from generator.library import load
 from generator.library.load import MAX_NODES, parse_pattern
+from generator.library.report import as_text
+from generator.library.validate import validate_files
 from tests.threats import (
     FRONT_LINE,
     assert_build_refused,
@@ -23,6 +25,7 @@ from tests.threats import (
     check,
     library_root,
     pattern,
+    problems,
     write,
 )
 
@@ -175,3 +178,40 @@ def test_yaml_threat_stops_the_build_and_writes_nothing(tmp_path: Path) -> None:
     root = library_root(tmp_path)
     write(root, "alpha.md", CASES["billion-laughs"][0])
     assert_build_refused(root, CASES["billion-laughs"][1])
+
+
+def _under_x_import(front: str) -> str:
+    return "x_import:\n" + "".join(f"  {line}\n" for line in front.splitlines())
+
+
+# The same threats inside x_import, which `validate` leaves unread when a scan proves it clean.
+X_LINE = FRONT_LINE + 1
+X_CASES = {
+    "tag": (_under_x_import("run: !!python/name:os.system"),
+            f"{P}:{X_LINE}:8: {TAG}'!!python/name:os.system' is not allowed"),
+    "billion-laughs": (_under_x_import(laughs(9)),
+                       f"{P}:{X_LINE + 6}:9: error[yaml-alias] aliases expand to more than"),
+    "recursive-alias": (_under_x_import("loop: &loop [1, *loop]"),
+                        f"{P}:{X_LINE}:9: error[yaml-alias] an alias refers to"),
+    "merge-key": (_under_x_import("base: &b {x: 1}\nmore:\n  <<: *b"),
+                  f"{P}:{X_LINE + 2}:5: error[yaml-merge]"),
+    "deep-block-mapping": (_under_x_import("".join(" " * i + "k:\n" for i in range(40))),
+                           f"{P}:{X_LINE + 32}:35: error[yaml-depth]"),
+    "huge-number": (_under_x_import("big: " + "9" * 5000),
+                    f"{P}:{X_LINE}:8: error[yaml-syntax] invalid YAML: a number too long"),
+}
+
+
+@pytest.mark.parametrize("name", list(X_CASES))
+def test_yaml_threat_in_x_import_is_refused_by_validate(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    front, expected = X_CASES[name]
+    root = library_root(tmp_path)
+    write(root, "alpha.md", pattern(front=front))
+    monkeypatch.chdir(root)
+    _, found = validate_files([Path("patterns")], jobs=1)  # what `patternlib validate` runs
+    lines = [as_text(p) for p in found]
+    assert lines == problems(root)  # as loading it in full reports
+    assert len(lines) == 1, lines
+    assert_reported(lines, expected)

@@ -52,6 +52,39 @@ PILLAR_HEADING = re.compile(
 _YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
 _FM_END = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\n|$)")
 HEADING = re.compile(r"^(#{1,6})\s")
+# `x_import`, where `patternlib import` keeps the source's fields that have no place here, is
+# three quarters of an imported library's front matter; the schema checks only that it is a
+# mapping. When a file is only validated, a block that a text scan proves clean (see
+# _unread_block) is neither composed nor built: composing and building it was half of
+# validating the imported Commons OS library.
+X_IMPORT = "x_import"
+_X_HEADER = re.compile(r"^x_import:[ ]*\n", re.M)
+_X_END = re.compile(r"\n(?=[^ \n])")  # before the next top-level line
+_X_NEXT_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*:[ \n]")
+# One line of the block, as (indentation, list dash, key, first character of the key's value):
+# a simple key with an optional one-line value, a list dash before one, or a list dash and a
+# one-line value; or a blank line. Values: a quoted scalar on one line, an empty list or mapping,
+# or a plain scalar that starts with no indicator, holds no ': ' or ' #' and is not a YAML 1.1
+# boolean (the yaml-boolean warning) nor an integer too long to read. Anything else (comments,
+# tags, anchors, aliases, merge keys, block scalars, flow collections, text over several lines,
+# tabs) does not match, and the file takes the full path.
+_X_BOOLEANS = "|".join(sorted(YAML11_BOOLEANS))
+_X_VALUE = rf"""(?:
+    '[^'\n]*(?:''[^'\n]*)*'
+  | "[^"\\\n]*(?:\\(?:[0abtnvfre\ "\\N_LP]|x[0-9A-Fa-f]{{2}}|u(?![dD][89a-fA-F])[0-9A-Fa-f]{{4}})
+      [^"\\\n]*)*"
+  | \[\] | \{{\}}
+  | (?!(?:{_X_BOOLEANS})\ *\n|[0-9_]{{4000}})(?:[^\s\-?:,\[\]{{}}\#&*!|>'"%@`=<]|-(?=\S))
+    [^\n:\#]*(?:(?::(?=\S)|(?<=\S)\#)[^\n:\#]*)*
+)"""
+_X_LINE = re.compile(
+    rf"""^(\ *)(-\ (?!\ *\n))?
+    (?:([A-Za-z0-9_][A-Za-z0-9_-]*):(?:\ +(?=(\S)){_X_VALUE})?|(?<=-\ ){_X_VALUE})?
+    \ *\n""",
+    re.M | re.X,
+)
+# Nesting a clean block may have; deeper ones take the full path, which reports yaml-depth.
+_X_DEPTH = MAX_DEPTH // 2
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -146,11 +179,14 @@ def display_path(file: Path, root: Path | None = None) -> str:
         return file.as_posix()
 
 
-def load_pattern(file: Path, *, display: str) -> tuple[Pattern | None, list[Problem]]:
+def load_pattern(
+    file: Path, *, display: str, validate_only: bool = False
+) -> tuple[Pattern | None, list[Problem]]:
     """Read one pattern file; return the pattern (or None) and what was wrong with it.
 
     Files are untrusted: a name that is not a safe slug, a symlink leading out of its folder
-    or a file over MAX_FILE_BYTES is refused before it is read.
+    or a file over MAX_FILE_BYTES is refused before it is read. `validate_only`: see
+    parse_pattern.
     """
     refusal = _refuse_file(file)
     if refusal:
@@ -166,7 +202,7 @@ def load_pattern(file: Path, *, display: str) -> tuple[Pattern | None, list[Prob
         return None, [_problem(display, line, col, "encoding", f"not valid UTF-8: {exc.reason}")]
     except OSError as exc:
         return None, [_problem(display, 1, 1, "read", f"cannot read file: {exc.strerror}")]
-    return parse_pattern(text, display=display, key=file.stem)
+    return parse_pattern(text, display=display, key=file.stem, validate_only=validate_only)
 
 
 def _refuse_file(file: Path) -> tuple[str, str] | None:
@@ -193,8 +229,15 @@ def _refuse_file(file: Path) -> tuple[str, str] | None:
     return None
 
 
-def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None, list[Problem]]:
-    """Split front matter from body, load the YAML and record where everything is."""
+def parse_pattern(
+    text: str, *, display: str, key: str, validate_only: bool = False
+) -> tuple[Pattern | None, list[Problem]]:
+    """Split front matter from body, load the YAML and record where everything is.
+
+    `validate_only`: the pattern is checked, never rendered. An `x_import` block proven to
+    hold nothing any rule reports is then left unread: an empty `Unread` mapping stands for
+    it, and no positions are recorded inside it. The problems are the same either way.
+    """
     # A lone CR is a line break too (for YAML, Markdown and editors): count it as one.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     first_end = text.find("\n")
@@ -210,7 +253,7 @@ def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None,
                      "front matter is not closed: add a '---' line after it")
         ]
     source = text[first_end + 1 : closing.start() + 1]
-    breaker = _YAML_ONLY_BREAK.search(source)
+    breaker = None if source.isascii() else _YAML_ONLY_BREAK.search(source)
     if breaker is not None:
         # YAML breaks lines at NEL, LS and PS, editors and this file's line count do not:
         # every position after one would be reported on the wrong line.
@@ -223,43 +266,14 @@ def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None,
         deep = _too_deep(source)
         if deep is not None:
             return None, [_depth_problem(display, deep)]
-    loader = PatternLoader(source)
-    try:
-        node = loader.get_single_node()
-        if not isinstance(node, yaml.MappingNode):
-            return None, [
-                _problem(display, FM_START_LINE, 1, "front-matter-type",
-                         "front matter must be a mapping of keys to values")
-            ]
-        builder = _Builder(display, loader)
-        meta = builder.build(node, (), node.start_mark)
-    except _Refused as exc:
-        return None, [exc.problem]
-    except RecursionError:
-        return None, [_problem(display, FM_START_LINE, 1, "yaml-depth",
-                               "front matter is nested too deeply")]
-    except yaml.reader.ReaderError as exc:
-        line = source[: exc.position].count("\n") + FM_START_LINE
-        col = exc.position - (source.rfind("\n", 0, exc.position) + 1) + 1
-        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        return None, [_problem(display, line, col, "yaml-syntax",
-                               f"invalid YAML: character U+{char:04X} is not allowed")]
-    except yaml.MarkedYAMLError as exc:
-        if _libyaml_depth_limit(exc):
-            return None, [_depth_problem(display, _too_deep(source) or exc.problem_mark)]
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + FM_START_LINE if mark else FM_START_LINE
-        col = mark.column + 1 if mark else 1
-        detail = f"invalid YAML: {exc.problem or exc.context}"
-        if exc.context and exc.context_mark and exc.problem_mark:
-            where = exc.context_mark
-            detail += (f" ({exc.context} that starts at line {where.line + FM_START_LINE}, "
-                       f"column {where.column + 1})")
-        return None, [_problem(display, line, col, "yaml-syntax", detail)]
-    except yaml.YAMLError as exc:
-        return None, [_problem(display, FM_START_LINE, 1, "yaml-syntax", f"invalid YAML: {exc}")]
-    finally:
-        loader.dispose()
+    unread = _read_without_x_import(source, display) if validate_only else None
+    if unread is not None:
+        meta, builder = unread
+    else:
+        parsed = _read(source, display)
+        if isinstance(parsed, Problem):
+            return None, [parsed]
+        meta, builder = parsed
     body = text[closing.end() + 1 :]
     body_line = FM_START_LINE + source.count("\n") + 1
     pattern = Pattern(
@@ -272,6 +286,167 @@ def parse_pattern(text: str, *, display: str, key: str) -> tuple[Pattern | None,
         table=find_pillar_table(body, body_line),
     )
     return pattern, builder.problems
+
+
+def _read(source: str, display: str) -> tuple[dict[str, Any], _Builder] | Problem:
+    """Compose and build the front matter; return it with its builder, or what stops it."""
+    loader = PatternLoader(source)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode):
+            return _problem(display, FM_START_LINE, 1, "front-matter-type",
+                            "front matter must be a mapping of keys to values")
+        builder = _Builder(display, loader)
+        meta = builder.build(node, (), node.start_mark)
+    except _Refused as exc:
+        return exc.problem
+    except RecursionError:
+        return _problem(display, FM_START_LINE, 1, "yaml-depth",
+                        "front matter is nested too deeply")
+    except yaml.reader.ReaderError as exc:
+        line = source[: exc.position].count("\n") + FM_START_LINE
+        col = exc.position - (source.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return _problem(display, line, col, "yaml-syntax",
+                        f"invalid YAML: character U+{char:04X} is not allowed")
+    except yaml.MarkedYAMLError as exc:
+        if _libyaml_depth_limit(exc):
+            return _depth_problem(display, _too_deep(source) or exc.problem_mark)
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + FM_START_LINE if mark else FM_START_LINE
+        col = mark.column + 1 if mark else 1
+        detail = f"invalid YAML: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark and exc.problem_mark:
+            where = exc.context_mark
+            detail += (f" ({exc.context} that starts at line {where.line + FM_START_LINE}, "
+                       f"column {where.column + 1})")
+        return _problem(display, line, col, "yaml-syntax", detail)
+    except yaml.YAMLError as exc:
+        return _problem(display, FM_START_LINE, 1, "yaml-syntax", f"invalid YAML: {exc}")
+    finally:
+        loader.dispose()
+    return meta, builder
+
+
+def _read_without_x_import(source: str, display: str) -> tuple[dict[str, Any], _Builder] | None:
+    """Read the front matter but its `x_import` block, if that block is proven clean.
+
+    The block's lines become blank (positions after it stay right) and its key's value `{}`;
+    the rest is read as usual. None, for the full path, when anything is unusual: the block
+    does not pass _unread_block, or the rest does not load cleanly with `x_import` as the
+    top-level key of that line, or it uses aliases (their budget counts every value before them).
+    """
+    header = _X_HEADER.search(source)
+    if header is None:
+        return None
+    after = _X_END.search(source, header.end() - 1)
+    end = len(source) if after is None else after.end()
+    if after is not None and not _X_NEXT_KEY.match(source, end):
+        return None
+    block = source[header.end() : end]
+    first = _unread_block(block)
+    if first is None:
+        return None
+    rest = (source[: header.start()] + X_IMPORT + ": {}\n" + "\n" * block.count("\n")
+            + source[end:])
+    loader = PatternLoader(rest)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode) or node.flow_style:
+            return None
+        builder = _Builder(display, loader)
+        meta = builder.build(node, (), node.start_mark)
+    except (yaml.YAMLError, _Refused, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    line = source.count("\n", 0, header.start()) + FM_START_LINE
+    placed = builder.positions.get((X_IMPORT,))
+    if (builder.aliased or placed is None or placed[:4] != (line, 1, line, len(X_IMPORT) + 3)
+            or meta.get(X_IMPORT) != {}
+            or any(problem.field == X_IMPORT for problem in builder.problems)):
+        return None
+    meta[X_IMPORT] = Unread()
+    builder.positions[(X_IMPORT,)] = Position(line, 1, line + 1 + first[0], first[1] + 1)
+    return meta, builder
+
+
+class Unread(dict[str, Any]):
+    """An `x_import` mapping left unread because the file is only validated (empty)."""
+
+
+def _unread_block(block: str) -> tuple[int, int] | None:
+    """Tell where the mapping in `block` starts (line offset, column) if no rule can report
+    anything in it; None when unsure.
+
+    `block` is the lines under a top-level `x_import:` up to the next top-level line. Each
+    must be a simple line (_X_LINE) and together they must make block mappings and lists that
+    are indented as YAML reads them, with no key twice in a mapping and no deep nesting. The
+    checks are conservative: whatever they do not recognise takes the full path.
+    """
+    # Printable for Python is narrower than for YAML (no tab, BOM, NEL or non-breaking space).
+    if not block.replace("\n", "").isprintable():
+        return None
+    lines = _X_LINE.findall(block)
+    if len(lines) != block.count("\n"):
+        return None  # a line that is not simple
+    cols: list[int] = []  # the column of each open mapping or list, outermost first
+    keys: list[set[str] | None] = []  # the keys of each (None for a list)
+    opening = 0  # the column of the key whose value starts on the next line, or -1
+    limit = len(block)  # the next line may not start further right (it would continue a value)
+    names: set[str] | None = None  # the keys of the innermost mapping or list (None)
+    mapping = -1  # its column if it is a mapping whose next key may follow
+    for indent, dash, key, value in lines:
+        col = len(indent)
+        if col == mapping and key and not dash:
+            # The commonest line by far: the next key of the mapping the line above is in.
+            assert names is not None
+            if key in names:
+                return None  # a duplicate key (reported by the full path)
+            names.add(key)
+            if not value:
+                opening, limit, mapping = col, len(block), -1
+            continue
+        if not dash and not key:
+            continue  # a blank line
+        if col > limit:
+            return None
+        if opening >= 0:
+            if dash and col >= opening and cols:
+                cols.append(col)
+                keys.append(None)
+            elif not dash and col > opening:
+                cols.append(col)
+                keys.append(set())
+            opening = -1  # or the value is empty (null)
+        while cols and (cols[-1] > col or (cols[-1] == col and keys[-1] is None and not dash)):
+            cols.pop()
+            keys.pop()
+        if not cols or cols[-1] != col or len(cols) > _X_DEPTH:
+            return None
+        names = keys[-1]
+        if dash:
+            if names is not None:
+                return None  # a list item where a mapping goes on
+            if not key:
+                limit, mapping = col, -1
+                continue
+            col += 2
+            names = set()
+            cols.append(col)
+            keys.append(names)
+        elif names is None or key in names:
+            return None  # a duplicate key (reported by the full path)
+        names.add(key)
+        if value:
+            limit = mapping = col
+        else:
+            opening, limit, mapping = col, len(block), -1
+    if not cols:
+        return None  # no mapping (an empty value)
+    start = len(block) - len(block.lstrip(" \n"))
+    line_start = block.rfind("\n", 0, start) + 1
+    return block.count("\n", 0, line_start), start - line_start
 
 
 def _too_deep(source: str) -> Any:
@@ -339,6 +514,7 @@ class _Builder:
         self._size: dict[int, int] = {}  # nodes under each collection, aliases expanded
         self.nodes = 0  # nodes so far, counting each alias as the whole tree it stands for
         self._sequence: Any = None  # start of the list being built, where its aliases are
+        self.aliased = False  # whether an alias was met
 
     def _refuse(self, node: Any, rule: str, message: str, mark: Any = None) -> _Refused:
         mark = mark or node.start_mark
@@ -373,6 +549,7 @@ class _Builder:
             return node.value
         built = self._built.get(id(node))
         if built is not None:  # an alias: it stands for the whole tree again
+            self.aliased = True
             # The node is the anchored one, marked where the anchor is: report the alias's
             # key, or the list that holds it (the composer keeps no mark of the alias itself).
             where = key_mark if key_mark is not start else self._sequence
@@ -457,14 +634,14 @@ class _Builder:
 
 def find_pillar_table(body: str, body_line: int) -> PillarTable | None:
     """Find the "7 Pillars Assessment" section's table, its cells as written."""
-    # A plain substring search first: a regex over every line of 80 MB of bodies is slow.
-    lowered = body.lower()
-    at = lowered.find("pillars assessment")
+    # Only the lines that start with '#' are tried: a regex over every line of 80 MB of bodies
+    # is slow, and so is lowercasing them all to find the words first.
     heading = None
-    while at >= 0 and heading is None:
-        line_start = body.rfind("\n", 0, at) + 1
-        heading = PILLAR_HEADING.match(body, line_start)
-        at = lowered.find("pillars assessment", at + 1)
+    for start in _heading_starts(body):
+        match = PILLAR_HEADING.match(body, start)
+        if match is not None and "pillars assessment" in match.group().lower():
+            heading = match
+            break
     if heading is None:
         return None
     level = len(heading.group(1))
@@ -492,7 +669,18 @@ def find_pillar_table(body: str, body_line: int) -> PillarTable | None:
     return PillarTable(line=heading_line, rows=tuple(data))
 
 
-_CELL = re.compile(r"(?<=\|)((?:[^|\\]|\\.)*)(?=\|)")
+def _heading_starts(body: str) -> Iterator[int]:
+    """Yield where each line that starts with '#' starts."""
+    if body.startswith("#"):
+        yield 0
+    at = body.find("\n#")
+    while at >= 0:
+        yield at + 1
+        at = body.find("\n#", at + 1)
+
+
+# Unrolled (no alternation per character): a cell's text, `\|` kept as written.
+_CELL = re.compile(r"(?<=\|)([^|\\]*(?:\\.[^|\\]*)*)(?=\|)")
 
 
 def _table_row(line: str, line_no: int) -> TableRow:

@@ -8,11 +8,13 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.library import parallel
 from generator.library.cache import ResultCache
 from generator.library.duplicates import near_duplicates
 from generator.library.link import link
@@ -26,7 +28,7 @@ from generator.library.model import (
     Problem,
     format_field,
 )
-from generator.library.parallel import parallel_map
+from generator.library.parallel import fork_context, parallel_map
 from generator.library.sanitize import scan as scan_body
 from generator.library.score import SCHEMA_DIR, assess
 from generator.library.suggest import did_you_mean
@@ -140,7 +142,7 @@ def validate_files(
         files=len(files),
     )
     own = {display: tuple(found) for display, (_, found) in zip(shown, results, strict=True)}
-    return len(files), recheck(library, own).problems
+    return len(files), recheck(library, own, jobs=jobs).problems
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def check_library(paths: Iterable[Path], *, root: Path | None = None, jobs: int 
         patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
         files=len(files),
     )
-    return recheck(library, own)
+    return recheck(library, own, jobs=jobs)
 
 
 def recheck(
@@ -178,22 +180,54 @@ def recheck(
     *,
     graph: Graph | None = None,
     duplicates: bool = True,
+    jobs: int = 1,
 ) -> Checked:
     """Add the problems across files to each file's own problems.
 
     `graph` saves linking the library again; `duplicates=False` skips the near-duplicate
-    warnings (a whole-library comparison that live updates leave to full builds).
+    warnings (a whole-library comparison that live updates leave to full builds). With
+    `jobs` over 1, the near-duplicates are found in a forked process meanwhile.
     """
+    global _COMPARED
     problems = [problem for found in own.values() for problem in found]
-    problems.extend(cross_check(library, graph))
-    if duplicates:
-        problems.extend(near_duplicates(library))
+    context = fork_context() if duplicates and jobs > 1 else None
+    if context is None or len(library.patterns) < parallel.MIN_PARALLEL:
+        problems.extend(cross_check(library, graph))
+        if duplicates:
+            problems.extend(near_duplicates(library))
+        return Checked(library, tuple(sorted(problems)), own)
+    # The links and the near-duplicates each take about a second on a library of 3,600
+    # patterns, after the workers are done: on two cores, side by side.
+    _COMPARED = library
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            compared = pool.submit(_near_duplicates_of_compared)
+            problems.extend(cross_check(library, graph))
+            problems.extend(compared.result())
+    finally:
+        _COMPARED = None
     return Checked(library, tuple(sorted(problems)), own)
 
 
-def check_file(file: Path, *, root: Path | None) -> tuple[Pattern | None, list[Problem]]:
-    """Load and check one pattern file on its own (see check_library)."""
-    pattern, problems = load_pattern(file, display=display_path(file, root))
+# Set while a forked process looks for near-duplicates: it reads the library from here.
+_COMPARED: Library | None = None
+
+
+def _near_duplicates_of_compared() -> list[Problem]:
+    assert _COMPARED is not None
+    return near_duplicates(_COMPARED)
+
+
+def check_file(
+    file: Path, *, root: Path | None, validate_only: bool = False
+) -> tuple[Pattern | None, list[Problem]]:
+    """Load and check one pattern file on its own (see check_library).
+
+    `validate_only`: the pattern is not rendered (see parse_pattern).
+    """
+    pattern, problems = load_pattern(
+        file, display=display_path(file, root), validate_only=validate_only
+    )
     if pattern is None:
         return None, problems
     problems += check_pattern(pattern)
@@ -201,7 +235,7 @@ def check_file(file: Path, *, root: Path | None) -> tuple[Pattern | None, list[P
 
 
 def _check_file(file: Path) -> tuple[Pattern | None, list[Problem]]:
-    pattern, problems = check_file(file, root=None)
+    pattern, problems = check_file(file, root=None, validate_only=True)
     return (pattern.outline() if pattern is not None else None), problems
 
 
