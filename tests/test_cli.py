@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -93,7 +94,16 @@ def test_parallel_check_equals_serial(
     edit("beta.md", "status: draft", "status: drafty")
     monkeypatch.chdir(library.parent)
     monkeypatch.setattr(parallel, "MIN_PARALLEL", 0)
+    pools: list[object] = []
+
+    class Pool(parallel.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Pool)
     count, problems = validate_files([Path("patterns")], jobs=2)
+    assert pools  # the files were checked in worker processes
     assert count == 3
     assert problems == validate(load_library([Path("patterns")]))
     assert len(problems) == 2

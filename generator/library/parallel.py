@@ -36,15 +36,18 @@ def parallel_map(
     items: Sequence[T],
     *,
     jobs: int,
-    worth: int = MIN_PARALLEL,
+    worth: int | None = None,
     inherits: bool = False,
 ) -> list[R]:
     """Return [fn(x) for x in items], over `jobs` processes when there are `worth` items.
+
+    `worth` defaults to MIN_PARALLEL as it is at the call (tests lower it).
 
     `inherits`: `fn` reads state the parent set before the call, which only forked workers
     see; without fork it runs in this process.
     """
     context = fork_context()
+    worth = MIN_PARALLEL if worth is None else worth
     if jobs <= 1 or len(items) < worth or (inherits and context is None):
         return [fn(item) for item in items]
     # fork shares what the parent already built (schema validator, imports) with workers.
