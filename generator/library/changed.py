@@ -106,7 +106,7 @@ def _validate_changed(
         display = display_path(file)
         result = store.result(real, display) if store is not None else None
         if result is None:
-            pattern, found = load_pattern(file, display=display)
+            pattern, found = load_pattern(file, display=display, validate_only=True)
             if pattern is not None:
                 found += check_pattern(pattern)
             result = (pattern.outline() if pattern is not None else None), found
@@ -280,7 +280,7 @@ def _involved(library: Library, shown: set[str]) -> set[str]:
 
 
 def _outline(file: Path) -> Pattern | None:
-    pattern, _ = load_pattern(file, display=display_path(file))
+    pattern, _ = load_pattern(file, display=display_path(file), validate_only=True)
     return pattern.outline() if pattern is not None else None
 
 
