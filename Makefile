@@ -10,7 +10,9 @@ CHROMIUM := /usr/bin/chromium
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # --extra site: MkDocs, Material, Pagefind, Jinja (the package alone is the light checker).
-UV_SYNC := $(UV) sync --locked --python $(PYTHON) --quiet --extra site
+# --compile-bytecode: as pip does; every run would otherwise compile what it imports where
+# PYTHONDONTWRITEBYTECODE is set (0.4 s of a 0.4 s `validate --changed-only`).
+UV_SYNC := $(UV) sync --locked --python $(PYTHON) --quiet --extra site --compile-bytecode
 
 .PHONY: install site test test-latest lock validate bench clean
 

@@ -39,6 +39,11 @@ def main() -> None:
     with unpacked() as work:
         folder = work / "_patterns"
         os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # private, and empty at first
+        # An installed patternlib runs from bytecode (pip and `make` compile it); where
+        # PYTHONDONTWRITEBYTECODE is set, the editable source would be compiled on every run.
+        compiled = os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is None
+        if not compiled:
+            print("PYTHONDONTWRITEBYTECODE unset for the runs (bytecode as installed)")
 
         def run(name: str, *, edited: bool = False) -> float:
             if edited:  # as an editor saves it: same text, a new modification time
