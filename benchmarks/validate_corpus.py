@@ -46,6 +46,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--raw", action="store_true", help="check the files as they are")
     args = parser.parse_args()
+    # An installed patternlib runs from bytecode (pip and `make` compile it); where
+    # PYTHONDONTWRITEBYTECODE is set, the editable source would be compiled on every run.
+    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+        print("PYTHONDONTWRITEBYTECODE unset for the runs (bytecode as installed)")
     with unpacked() as work:
         folder = "_patterns"
         if not args.raw:
