@@ -75,6 +75,19 @@ def test_new_never_takes_a_former_slug(library: Path, edit: Edit, cli: Cli) -> N
     assert not (library / "community-garden.md").exists()
 
 
+def test_new_never_takes_an_alias_address(library: Path, edit: Edit, cli: Cli) -> None:
+    edit("alpha.md", "aliases: []", "aliases: [Alpha Male]")
+    result = cli("new", "Alpha male", "--domain", "food", "--author", "a", cwd=library.parent)
+    assert result.exit_code != 0
+    assert "/patterns/alpha-male/ is the address of" in result.output
+    assert "alias 'Alpha Male'" in result.output
+    assert not (library / "alpha-male.md").exists()
+    result = cli("new", "Alpha male", "--slug", "alpha-male-role", "--domain", "food",
+                 "--author", "a", cwd=library.parent)
+    assert result.exit_code == 0, result.output
+    assert (library / "alpha-male-role.md").is_file()
+
+
 @pytest.fixture
 def built(library: Path, edit: Edit) -> Path:
     edit("alpha.md", "aliases: []", "aliases: [Alpha Male]\nformer_slugs: [alfa]")

@@ -284,6 +284,12 @@ def _outline(file: Path) -> Pattern | None:
     return pattern.outline() if pattern is not None else None
 
 
+def outlines(library: Sequence[Path]) -> list[Pattern]:
+    """Return the outline (identity, names and links) of every readable pattern in `library`."""
+    found = (_scan(file)[0] for file, _ in _listing(library).values())
+    return sorted((p for p in found if p is not None), key=lambda p: p.path)
+
+
 def _scan(file: Path) -> tuple[Pattern | None, bool]:
     """Read the outline keys from the top of a front matter, or load the file in full.
 

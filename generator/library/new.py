@@ -17,7 +17,7 @@ from typing import Any
 import click
 import yaml
 
-from generator.library.changed import validate_changed
+from generator.library.changed import outlines, validate_changed
 from generator.library.model import Problem
 from generator.library.score import rubric
 from generator.library.validate import RECOMMENDED_SECTIONS, schema
@@ -86,6 +86,14 @@ def new_pattern(
     path = folder / f"{slug}.md"
     if path.exists():
         raise NewPatternError(f"{path} already exists: pick another title or pass --slug")
+    holder = _alias_holder(folder, slug)
+    if holder is not None:
+        # The site redirects /patterns/<alias as a slug>/ to the alias's pattern while no page
+        # has that name: a new page there would take over the links that reach it.
+        raise NewPatternError(
+            f"/patterns/{slug}/ is the address of {holder[0]}'s alias {holder[1]!r}: "
+            "pick another title or pass --slug"
+        )
     who = author or _author()
     date = (today or dt.date.today()).isoformat()
     schema_ref = _schema_reference(folder)
@@ -110,6 +118,16 @@ def new_pattern(
                 "not created: " + "; ".join(p.message for p in errors)
             )
     raise NewPatternError(f"no unused id after {ID_TRIES} tries")  # 96 random bits each
+
+
+def _alias_holder(folder: Path, slug: str) -> tuple[str, str] | None:
+    """Return (path, alias) of a pattern with an alias whose address is `slug`, or None."""
+    for outline in outlines([folder]):
+        aliases = outline.meta.get("aliases")
+        for alias in aliases if isinstance(aliases, list) else ():
+            if isinstance(alias, str) and slugify(alias) == slug:
+                return outline.path, alias
+    return None
 
 
 def _new_id() -> str:
