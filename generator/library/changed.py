@@ -18,7 +18,7 @@ import os
 import re
 import stat
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ import click
 import yaml
 
 from generator.library.cache import OutlineCache
-from generator.library.duplicates import SUMMARY_MIN_WORDS, _names, _words, near_duplicates
+from generator.library.duplicates import Signature, near_duplicates, signature
 from generator.library.link import resolver
 from generator.library.load import (
     FM_START_LINE,
@@ -41,10 +41,6 @@ from generator.library.load import (
 )
 from generator.library.model import OUTLINE_KEYS, RELATIONSHIPS, Library, Pattern, Problem
 from generator.library.validate import check_pattern, cross_check, former_slugs
-
-# What near-duplicate detection compares of a pattern, as far as it decides who can match it:
-# the first letters of its names' words (matching words share them) and its summary's words.
-Signature = tuple[frozenset[str], frozenset[str]]
 
 # What rules across files read of a pattern that is not itself checked: its outline.
 SCANNED_KEYS = OUTLINE_KEYS
@@ -70,17 +66,19 @@ def validate_changed(
     *,
     since: str | None = None,
     cache_dir: Path | None = None,
+    known: Mapping[str, Pattern | None] | None = None,
 ) -> tuple[int, tuple[Problem, ...]]:
     """Check the `changed` pattern files (and those changed since git `since`) against `library`.
 
     Returns (changed files checked, problems located in them): the full checks on each changed
     file, plus links, duplicate ids and slugs, missing inverses and near-duplicates resolved
     against the whole library. With a `cache_dir`, the outlines of files unchanged since the
-    last run (and the results of changed files checked then) are not read again.
+    last run (and the results of changed files checked then) are not read again. `known`:
+    outlines the caller already read (`outlines`), by absolute path, not read again either.
     """
     store = OutlineCache(cache_dir, library) if cache_dir is not None else None
     try:
-        return _validate_changed(library, changed, since, store)
+        return _validate_changed(library, changed, since, store, known or {})
     finally:
         if store is not None:
             store.save()
@@ -88,7 +86,7 @@ def validate_changed(
 
 def _validate_changed(
     library: Sequence[Path], changed: Iterable[Path], since: str | None,
-    store: OutlineCache | None,
+    store: OutlineCache | None, known: Mapping[str, Pattern | None],
 ) -> tuple[int, tuple[Problem, ...]]:
     wanted = [f for f in pattern_files(changed) if f.suffix == ".md"]
     removed: set[str] = set()
@@ -125,6 +123,9 @@ def _validate_changed(
     scanned: dict[str, Pattern | None] = {}
     for real, file in others.items():
         display = listed[real][1]
+        if real in known:
+            scanned[real] = known[real]
+            continue
         hit = store.outline(real, display) if store is not None else None
         if hit is not None:
             scanned[real] = hit[0]
@@ -136,7 +137,7 @@ def _validate_changed(
         if store is not None:
             extra = None
             if outline is not None:
-                mark = signatures[display] = _signature(outline)
+                mark = signatures[display] = signature(outline)
                 extra = [sorted(mark[0]), sorted(mark[1])]
             store.put_outline(real, outline, loaded=loaded, extra=extra)
     if removed:  # a pattern deleted or renamed away: check the files that still link to it
@@ -171,14 +172,6 @@ def _validate_changed(
     return len(mine), tuple(sorted(p for p in problems if p.path in shown))
 
 
-def _signature(pattern: Pattern) -> Signature:
-    """Return what near-duplicate detection could match `pattern` on (see Signature)."""
-    blocks = frozenset(word[:4] for name in _names(pattern, 0) for word in name.words)
-    summary = pattern.meta.get("summary")
-    words = frozenset(_words(summary)) if isinstance(summary, str) else frozenset()
-    return blocks, words if len(words) >= SUMMARY_MIN_WORDS else frozenset()
-
-
 def _alike(library: Library, shown: set[str], known: dict[str, Signature]) -> Library:
     """Return the part of `library` near-duplicate detection needs for the `shown` patterns.
 
@@ -187,13 +180,13 @@ def _alike(library: Library, shown: set[str], known: dict[str, Signature]) -> Li
     warnings (the detection does not depend on what else is in the library). Patterns sharing
     an id, slug or file name stay in, so that links resolve to the same pattern as in full.
     """
-    def signature(pattern: Pattern) -> Signature:
+    def signature_of(pattern: Pattern) -> Signature:
         found = known.get(pattern.path)
         if found is None:
-            found = known[pattern.path] = _signature(pattern)
+            found = known[pattern.path] = signature(pattern)
         return found
 
-    mine = [signature(p) for p in library.patterns if p.path in shown]
+    mine = [signature_of(p) for p in library.patterns if p.path in shown]
     blocks = frozenset().union(*(m[0] for m in mine))
     words = frozenset().union(*(m[1] for m in mine))
     seen: dict[str, int] = {}
@@ -203,7 +196,7 @@ def _alike(library: Library, shown: set[str], known: dict[str, Signature]) -> Li
                 seen[name] = seen.get(name, 0) + 1
     keep = []
     for pattern in library.patterns:
-        theirs = signature(pattern)
+        theirs = signature_of(pattern)
         if pattern.path in shown or not blocks.isdisjoint(theirs[0]) \
                 or not words.isdisjoint(theirs[1]) \
                 or any(seen.get(name, 0) > 1 for name in {pattern.key, pattern.slug, pattern.id}
@@ -284,10 +277,10 @@ def _outline(file: Path) -> Pattern | None:
     return pattern.outline() if pattern is not None else None
 
 
-def outlines(library: Sequence[Path]) -> list[Pattern]:
-    """Return the outline (identity, names and links) of every readable pattern in `library`."""
-    found = (_scan(file)[0] for file, _ in _listing(library).values())
-    return sorted((p for p in found if p is not None), key=lambda p: p.path)
+def outlines(library: Sequence[Path]) -> dict[str, Pattern | None]:
+    """Return the outline (identity, names and links) of every pattern file in `library`, by
+    absolute path (None: it does not load), as `validate_changed(known=...)` takes them."""
+    return {real: _scan(file)[0] for real, (file, _) in _listing(library).items()}
 
 
 def _scan(file: Path) -> tuple[Pattern | None, bool]:

@@ -107,6 +107,19 @@ def near_duplicates(library: Library, among: Collection[str] | None = None) -> l
 # --- names -----------------------------------------------------------------------------------
 
 
+# What near-duplicate detection compares of a pattern, as far as it decides who can match it:
+# the first letters of its names' words (matching words share them) and its summary's words.
+Signature = tuple[frozenset[str], frozenset[str]]
+
+
+def signature(pattern: Pattern) -> Signature:
+    """Return what near-duplicate detection could match `pattern` on (see Signature)."""
+    blocks = frozenset(word[:4] for name in _names(pattern, 0) for word in name.words)
+    summary = pattern.meta.get("summary")
+    words = frozenset(_words(summary)) if isinstance(summary, str) else frozenset()
+    return blocks, words if len(words) >= SUMMARY_MIN_WORDS else frozenset()
+
+
 def _words(text: str) -> tuple[str, ...]:
     """Return the distinct content words of `text`, lowercased, plural endings removed, sorted."""
     found = set(_WORD.findall(text.lower().replace("&", " and "))) - STOP_WORDS

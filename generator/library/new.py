@@ -10,7 +10,7 @@ import re
 import secrets
 import subprocess
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import click
 import yaml
 
 from generator.library.changed import outlines, validate_changed
-from generator.library.model import Problem
+from generator.library.model import Pattern, Problem
 from generator.library.score import rubric
 from generator.library.validate import RECOMMENDED_SECTIONS, schema
 
@@ -86,7 +86,8 @@ def new_pattern(
     path = folder / f"{slug}.md"
     if path.exists():
         raise NewPatternError(f"{path} already exists: pick another title or pass --slug")
-    holder = _alias_holder(folder, slug)
+    known = outlines([folder])  # read once: for the aliases here, for the checks below
+    holder = _alias_holder(known.values(), slug)
     if holder is not None:
         # The site redirects /patterns/<alias as a slug>/ to the alias's pattern while no page
         # has that name: a new page there would take over the links that reach it.
@@ -108,7 +109,7 @@ def new_pattern(
                 handle.write(text)
         except FileExistsError:
             raise NewPatternError(f"{path} already exists") from None
-        _, problems = validate_changed([folder], [path])
+        _, problems = validate_changed([folder], [path], known=known)
         errors = [p for p in problems if p.severity == "error"]
         if not errors:
             return path, problems
@@ -120,9 +121,9 @@ def new_pattern(
     raise NewPatternError(f"no unused id after {ID_TRIES} tries")  # 96 random bits each
 
 
-def _alias_holder(folder: Path, slug: str) -> tuple[str, str] | None:
+def _alias_holder(found: Iterable[Pattern | None], slug: str) -> tuple[str, str] | None:
     """Return (path, alias) of a pattern with an alias whose address is `slug`, or None."""
-    for outline in outlines([folder]):
+    for outline in sorted((p for p in found if p is not None), key=lambda p: p.path):
         aliases = outline.meta.get("aliases")
         for alias in aliases if isinstance(aliases, list) else ():
             if isinstance(alias, str) and slugify(alias) == slug:
