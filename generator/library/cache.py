@@ -57,16 +57,9 @@ class ResultCache:
     """Check results of one library's files, keyed by path, size and modification time."""
 
     def __init__(self, folder: Path, library: Iterable[Path]) -> None:
-        key = "\0".join(sorted(str(p.resolve()) for p in library))
-        self.file = folder / f"validate-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
-        self.entries: dict[str, Any] = {}
+        self.file = _file_for(folder, "validate", library)
+        self.entries: dict[str, Any] = _read(self.file).get("files", {})
         self.dirty = False
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict) and data.get("fingerprint") == fingerprint():
-            self.entries = data.get("files", {})
 
     def get(self, file: Path, display: str) -> Result | None:
         """Return the cached result for `file`, if it is still valid."""
@@ -119,20 +112,13 @@ class OutlineCache:
     """
 
     def __init__(self, folder: Path, library: Iterable[Path]) -> None:
-        key = "\0".join(sorted(str(p.resolve()) for p in library))
-        self.file = folder / f"outlines-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
-        self.outlines: dict[str, Any] = {}
-        self.checked: dict[str, Any] = {}
+        self.file = _file_for(folder, "outlines", library)
+        data = _read(self.file)
+        outlines, checked = data.get("outlines"), data.get("checked")
+        self.outlines: dict[str, Any] = outlines if isinstance(outlines, dict) else {}
+        self.checked: dict[str, Any] = checked if isinstance(checked, dict) else {}
         self.dirty = False
         self._now = time.time_ns()
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict) and data.get("fingerprint") == fingerprint():
-            outlines, checked = data.get("outlines"), data.get("checked")
-            self.outlines = outlines if isinstance(outlines, dict) else {}
-            self.checked = checked if isinstance(checked, dict) else {}
 
     def outline(
         self, real: str, display: str, *, loaded: bool = False
@@ -193,6 +179,23 @@ class OutlineCache:
         if self.dirty:
             _write(self.file, {"fingerprint": fingerprint(), "outlines": self.outlines,
                                "checked": self.checked})
+
+
+def _file_for(folder: Path, kind: str, library: Iterable[Path]) -> Path:
+    """The cache file of one kind for one library (its folders, wherever they are)."""
+    key = "\0".join(sorted(str(p.resolve()) for p in library))
+    return folder / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+
+
+def _read(file: Path) -> dict[str, Any]:
+    """A cache file's data, or {} when it is missing, unreadable or from another checker."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if isinstance(data, dict) and data.get("fingerprint") == fingerprint():
+        return data
+    return {}
 
 
 def _write(file: Path, data: dict[str, Any]) -> None:
