@@ -17,9 +17,7 @@ Fixed here:
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from generator.library.files import write_atomic
 from generator.library.link import link, resolver
 from generator.library.load import (
     FM_START_LINE,
@@ -230,7 +229,8 @@ def write(report: FixReport) -> list[str]:
         if current != item.before:
             skipped.append(item.display)
             continue
-        _write_atomic(item.file, item.after)
+        write_atomic(item.file, item.after.encode("utf-8"),
+                     mode=item.file.stat().st_mode & 0o7777)  # its mode kept
     return skipped
 
 
@@ -568,20 +568,6 @@ def _keep_ends(text: str) -> list[str]:
     if lines:
         lines[0] = doc.bom + lines[0]
     return lines
-
-
-def _write_atomic(file: Path, text: str) -> None:
-    """Write next to the file, then rename over it, so a reader never sees half a file."""
-    mode = file.stat().st_mode & 0o7777
-    handle, temp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
-        Path(temp).chmod(mode)
-        Path(temp).replace(file)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def summary(report: FixReport, *, written: bool) -> str:

@@ -19,10 +19,8 @@ import gc
 import html
 import json
 import logging
-import os
 import posixpath
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +42,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.yaml import yaml_load
 
+from generator.library.files import write_atomic
 from generator.library.parallel import fork_context
 from generator.site.render import PAGE_TOC
 
@@ -222,16 +221,7 @@ def _write_whole(content: bytes, output_path: str) -> None:
     """MkDocs' utils.write_file, through a temporary file and a rename."""
     target = Path(output_path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        temporary.chmod(0o644)  # mkstemp's 0600 would hide the page from a web server
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomic(target, content, mode=0o644)  # readable by a web server
 
 
 def _render_all(
