@@ -109,7 +109,8 @@ def build(
 
     Phase one checks every pattern; with errors the build stops (unless `keep_going`). Phase
     two renders pages and data into a temporary docs folder, runs MkDocs into a temporary
-    sibling of the site folder, indexes it with Pagefind, and only then swaps it in.
+    sibling of the site folder while Pagefind indexes the pattern pages' text beside it, adds
+    the search index, and only then swaps it in.
     With `docs_dir`, the docs folder is written there and kept (for `patternlib serve`).
     `site_url` (where the site will be published) overrides mkdocs.yml's. With
     `compare_with` (a previous site, its api/patterns.json, or its URL), a "what changed"
