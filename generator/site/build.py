@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,16 +155,23 @@ def build(
                           problems=problems if keep_going else (), previous=previous)
             search_work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=staging))
             search_pages = search_work / "pages"
-            _write_docs(docs, pages, jobs=jobs, search=(search_pages, site_language(config)))
+
+            def index() -> None:
+                nonlocal indexing
+                indexing = searchindex.Indexing(search_pages, search_work)
+
+            # Pagefind starts as soon as the pattern pages are written and indexes beside the
+            # rest of the render and MkDocs (their phases' times include it); the "search"
+            # phase is what is left of it after MkDocs.
+            _write_docs(docs, pages, jobs=jobs, search=(search_pages, site_language(config)),
+                        then=index)
             clock.lap("render")
-            # Pagefind indexes beside MkDocs (the "mkdocs" phase's time includes it); the
-            # "search" phase is what is left of it after MkDocs.
-            indexing = searchindex.Indexing(search_pages, search_work)
             with source_date(library):
                 _mkdocs(config, jobs)
             clock.lap("mkdocs")
         _copy_sources(library, root, staging)
         write_redirects(library, staging, config.site_url or None)
+        assert indexing is not None  # started by _write_docs
         _pagefind(indexing, staging)
         shutil.rmtree(search_work, ignore_errors=True)
         clock.lap("search")
@@ -223,18 +230,17 @@ _RENDERING: tuple[Pages, Path, FacetSlugs, tuple[Path, str] | None] | None = Non
 
 
 def _write_docs(docs: Path, pages: Pages, *, jobs: int,
-                search: tuple[Path, str] | None = None) -> None:
+                search: tuple[Path, str] | None = None,
+                then: Callable[[], None] | None = None) -> None:
     """Write the docs folder MkDocs builds from; pattern pages are rendered on every core.
 
     With `search` (a folder, the site's language), each pattern page's content is also
-    written there as Pagefind's input, at the path its page will have in the site.
+    written there as Pagefind's input, at the path its page will have in the site. `then`
+    is called once the pattern pages are written, before the other pages (which take a
+    few seconds, on one core).
     """
     global _RENDERING
-    for output in site_pages(pages.library, pages.assessments, pages.graph, pages.config,
-                             pages.problems, pages.previous):
-        _write(docs, output)
-    (docs / "patterns").mkdir(exist_ok=True)
-    shutil.copytree(ASSETS, docs / "assets" / "patternlib")
+    (docs / "patterns").mkdir(parents=True, exist_ok=True)
     count = len(pages.library.patterns)
     chunks = [range(i, min(i + 64, count)) for i in range(0, count, 64)]
     _RENDERING = (pages, docs, facet_slugs(pages.library), search)
@@ -245,6 +251,12 @@ def _write_docs(docs: Path, pages: Pages, *, jobs: int,
         )
     finally:
         _RENDERING = None
+    if then is not None:
+        then()
+    for output in site_pages(pages.library, pages.assessments, pages.graph, pages.config,
+                             pages.problems, pages.previous):
+        _write(docs, output)
+    shutil.copytree(ASSETS, docs / "assets" / "patternlib")
 
 
 def _write_pattern_pages(indexes: range) -> int:

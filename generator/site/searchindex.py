@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -43,15 +44,25 @@ SHARD_BYTES = 40 * 1024 * 1024
 BUNDLES_FILE = "bundles.json"  # in pagefind/: the other bundles, relative to it
 
 
+# The parts of a pattern page Pagefind is told to ignore that hold no filter or metadata:
+# the scorecard, the neighbourhood picture and the provenance (a fifth of the pages' HTML).
+# Pagefind would parse them only to leave them out.
+_IGNORED = re.compile(
+    r'<(section|figure) class="pl-(?:scorecard|nb|provenance)"[^>]*\bdata-pagefind-ignore>'
+    r".*?</\1>", re.S)
+
+
 def write_input(folder: Path, docs_path: str, language: str, docs_text: str) -> None:
     """Write what Pagefind is given of the pattern page of a docs file (`patterns/x.md`),
     at the path its page has in the site: the page's HTML inside data-pagefind-body, as in
-    Material's page, without the header, navigation and scripts around it."""
+    Material's page, without the header, navigation and scripts around it, nor the parts
+    Pagefind ignores that hold no filter."""
     target = folder / page_url(docs_path) / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
+    content = _IGNORED.sub("", page_content(docs_text))
     target.write_bytes(
         f'<html lang="{language}"><head><meta charset="utf-8"></head><body>'
-        f"<div data-pagefind-body>{page_content(docs_text)}</div></body></html>\n".encode()
+        f"<div data-pagefind-body>{content}</div></body></html>\n".encode()
     )
 
 
