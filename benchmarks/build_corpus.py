@@ -175,6 +175,17 @@ def material(patterns: Path, work: Path) -> float:
 
 
 @contextlib.contextmanager
+def search_floor(root: Path) -> float:
+    """Time Pagefind alone over the build's search input (benchmarks/search_floor.py)."""
+    _, _, output = run([PYTHON, str(Path(__file__).with_name("search_floor.py")),
+                        str(root)], root)
+    seconds, cpu, size, shards, before = output.strip().splitlines()[-1].split()
+    print(f"Pagefind alone over the build's search input ({size} MB of page input, {shards}"
+          f" shards): {seconds} s, {cpu} s of processor; the check and render that make"
+          f" its input took {before} s before it", flush=True)
+    return float(seconds)
+
+
 def serving(root: Path) -> Iterator[tuple[str, subprocess.Popen[str], list[str]]]:
     """Run `patternlib serve --keep-going` on a free port; yield its URL, process, output."""
     process = subprocess.Popen(
@@ -350,10 +361,11 @@ def main() -> None:
         print(f"validate (cold): {seconds:.1f} s, peak memory {mb(peak)};"
               f" {output.strip().splitlines()[-1]}", flush=True)
         ours = build(root, "patternlib build (cold)")
+        floor = search_floor(root)
         if "material" not in skip:
             plain = material(root / "patterns", work)
-            print(f"ratio patternlib / plain Material: {ours / plain:.2f} (target <= 0.5)",
-                  flush=True)
+            print(f"ratio patternlib / plain Material: {ours / plain:.2f} (target <= 0.5);"
+                  f" Pagefind alone / plain Material: {floor / plain:.2f}", flush=True)
         if "search" not in skip:
             search(root / "site")
         if "serve" not in skip:
