@@ -174,7 +174,6 @@ def material(patterns: Path, work: Path) -> float:
     return seconds
 
 
-@contextlib.contextmanager
 def search_floor(root: Path) -> float:
     """Time Pagefind alone over the build's search input (benchmarks/search_floor.py)."""
     _, _, output = run([PYTHON, str(Path(__file__).with_name("search_floor.py")),
@@ -186,6 +185,7 @@ def search_floor(root: Path) -> float:
     return float(seconds)
 
 
+@contextlib.contextmanager
 def serving(root: Path) -> Iterator[tuple[str, subprocess.Popen[str], list[str]]]:
     """Run `patternlib serve --keep-going` on a free port; yield its URL, process, output."""
     process = subprocess.Popen(

@@ -168,10 +168,11 @@ def build(
             clock.lap("render")
             with source_date(library):
                 _mkdocs(config, jobs)
+            assert indexing is not None  # started by _write_docs
+            indexing.widen()
             clock.lap("mkdocs")
         _copy_sources(library, root, staging)
         write_redirects(library, staging, config.site_url or None)
-        assert indexing is not None  # started by _write_docs
         _pagefind(indexing, staging)
         shutil.rmtree(search_work, ignore_errors=True)
         clock.lap("search")

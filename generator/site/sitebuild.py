@@ -21,7 +21,7 @@ import json
 import logging
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,10 +73,23 @@ class _Job:
     env: Any
     pages: list[Page]
     in_nav: set[int]
+    doc_files: Sequence[File]  # the documentation pages (a scan of all files, done once)
 
 
 _JOB: _Job | None = None
-_ID = re.compile(r'\bid="([^"]+)"')
+_ID = re.compile(r'id="([^"]+)"')
+
+
+def _ids(html_text: str) -> set[str]:
+    """The ids of a page's elements: `id="..."` not inside a longer name (as `\\bid=`
+    matches, but found by the literal first, nine times faster on the corpus's pages)."""
+    found = set()
+    for match in _ID.finditer(html_text):
+        at = match.start()
+        before = html_text[at - 1] if at else " "
+        if not (before.isalnum() or before == "_"):
+            found.add(match.group(1))
+    return found
 _BLANK_LINES = re.compile(r"\n{3,}")
 # A relative link to a Markdown file, as cmark-gfm writes it: href="x.md" or "../y/x.md#a".
 _MD_HREF = re.compile(r'(<a href=")(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
@@ -100,7 +113,7 @@ class HtmlPage(Page):
             self.content = _BLANK_LINES.sub("\n\n", self.markdown.strip("\n"))
             self.toc = get_toc([])
             self._title_from_render = None
-            self.present_anchor_ids = set(_ID.findall(self.content))
+            self.present_anchor_ids = _ids(self.content)
             self.links_to_anchors = {}
             return
         if not self.meta.get("pattern") or self.markdown is None:
@@ -112,7 +125,7 @@ class HtmlPage(Page):
         text = text[toc.end() :] if toc else text
         self.content = _MD_HREF.sub(lambda m: self._link(m, files), text)
         self._title_from_render = None
-        self.present_anchor_ids = set(_ID.findall(self.content))
+        self.present_anchor_ids = _ids(self.content)
         self.links_to_anchors = {}
 
     def _link(self, match: re.Match[str], files: Files) -> str:
@@ -156,27 +169,40 @@ def _prepare(config: MkDocsConfig) -> _Job:
             _populate_page(page, config, files)
     env = config.plugins.on_env(env, config=config, files=files)
     _draw_navigation_once(env, nav, in_nav)
-    return _Job(config, files, nav, env, pages, in_nav)
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    return _Job(config, files, nav, env, pages, in_nav, doc_files)
 
 
 def _draw_navigation_once(env: Any, nav: Navigation, in_nav: set[int]) -> None:
-    """Render the theme's navigation (partials/nav.html) once per folder, not once per page.
+    """Render the parts of Material's pages that depend on the page only through its folder
+    once per folder, not once per page: the navigation (partials/nav.html) and base.html's
+    styles, scripts, analytics and configuration blocks.
 
     The menu of a page the navigation does not list marks no item active and shows no table
     of contents; it differs from its sibling's only in its relative links, which are the same
-    for pages in the same folder unless the page's own URL is the start of a listed one. For
-    3,614 pattern pages that is one drawing instead of 3,614 (about a fifth of MkDocs' time).
-    Every other page (those in the navigation) is drawn as before.
+    for pages in the same folder unless the page's own URL is the start of a listed one. The
+    four blocks hold links relative to the page and the site's configuration, nothing else.
+    For 3,614 pattern pages that is one drawing instead of 3,614 (a third of MkDocs' time).
+    Pages the navigation lists are drawn as before.
     """
-    try:
-        template = env.get_template("partials/nav.html")
-    except Exception:  # a theme without it: nothing to do
-        return
-    draw = template.root_render_func
     listed = [p.url for p in nav.pages]
+    try:
+        menu = env.get_template("partials/nav.html")
+        base = env.get_template("base.html")
+    except Exception:  # a theme without them: nothing to do
+        return
+    menu.root_render_func = _once_per_folder(menu.root_render_func, in_nav, listed)
+    for name in ("styles", "scripts", "analytics", "config"):
+        if name in base.blocks:
+            base.blocks[name] = _once_per_folder(base.blocks[name], in_nav, listed)
+
+
+def _once_per_folder(draw: Callable[[Any], Iterator[str]], in_nav: set[int],
+                     listed: list[str]) -> Callable[[Any], Iterator[str]]:
+    """Wrap a template's (or block's) render function to draw it once per page folder."""
     drawn: dict[tuple[str, str], str] = {}
 
-    def root_render_func(context: Any) -> Iterator[str]:
+    def once(context: Any) -> Iterator[str]:
         page = context.get("page")
         url = getattr(page, "url", None)
         if (page is None or not isinstance(url, str) or id(page) in in_nav
@@ -188,7 +214,7 @@ def _draw_navigation_once(env: Any, nav: Navigation, in_nav: set[int]) -> None:
             drawn[key] = "".join(draw(context))
         yield drawn[key]
 
-    template.root_render_func = root_render_func
+    return once
 
 
 def build(config: MkDocsConfig, *, jobs: int) -> None:
@@ -246,7 +272,7 @@ class Engine:
         half a page, or, with the length it was promised, none).
         """
         job = self._job
-        doc_files = job.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        doc_files = job.doc_files
         done = []
         original = utils.write_file
         utils.write_file = _write_whole
@@ -305,7 +331,7 @@ def _render_chunk(indexes: Sequence[int]) -> tuple[list[_Rendered], dict[int, in
     log.addHandler(counter)
     out = []
     try:
-        doc_files = job.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        doc_files = job.doc_files
         for i in indexes:
             page = job.pages[i]
             if page.content is None:
