@@ -7,6 +7,7 @@ folder. Each is compared here with what MkDocs does without it, on the starter l
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,36 @@ def test_the_navigation_drawn_once_is_the_one_drawn_for_each_page(
     assert len(pattern_pages) == len(list((ROOT / "patterns").glob("*.md")))
     # One drawing for all the pattern pages (one folder), one for each other page at most.
     assert drawn <= len(drawn_pages) - len(pattern_pages) + 1
+
+
+def test_a_navigation_title_changed_in_serve_shows_on_every_page(tmp_path: Path) -> None:
+    # A page the navigation lists without a title is shown under its own; after an edit of
+    # it, `patternlib serve` renders pages again with the navigation drawn before.
+    root = tmp_path / "library"
+    shutil.copytree(ROOT / "patterns", root / "patterns")
+    (root / "mkdocs.yml").write_text(
+        "site_name: T\nnav:\n  - Home: index.md\n  - patterns/land-and-expand.md\n",
+        encoding="utf-8")
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    site_build.build(root, site_dir=site, docs_dir=docs, jobs=1)
+    config = site_build.mkdocs_config(root / "mkdocs.yml", docs, site, strict=False)
+    engine = sitebuild.Engine(config)
+    other = site / "patterns" / "use-case-stairway" / "index.html"
+    engine.render(["patterns/use-case-stairway.md"])  # its menu drawn by this engine
+    assert "Land and Expand" in _menu(other)
+
+    source = docs / "patterns" / "land-and-expand.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("title: Land and Expand", "title: Land and Grow", 1)
+                      if "title: Land and Expand" in text else
+                      text.replace('title: "Land and Expand"', 'title: "Land and Grow"', 1),
+                      encoding="utf-8")
+    engine.render(["patterns/land-and-expand.md", "patterns/use-case-stairway.md"])
+    assert "Land and Grow" in _menu(other)
+    assert "Land and Expand" not in _menu(other)
+
+
+def _menu(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    start = text.index('<nav class="md-nav md-nav--primary"')
+    return text[start : text.index("</nav>", start)]

@@ -191,16 +191,18 @@ def _draw_navigation_once(env: Any, nav: Navigation, in_nav: set[int]) -> None:
         base = env.get_template("base.html")
     except Exception:  # a theme without them: nothing to do
         return
-    menu.root_render_func = _once_per_folder(menu.root_render_func, in_nav, listed)
+    menu.root_render_func = _once_per_folder(menu.root_render_func, nav, in_nav, listed)
     for name in ("styles", "scripts", "analytics", "config"):
         if name in base.blocks:
-            base.blocks[name] = _once_per_folder(base.blocks[name], in_nav, listed)
+            base.blocks[name] = _once_per_folder(base.blocks[name], nav, in_nav, listed)
 
 
-def _once_per_folder(draw: Callable[[Any], Iterator[str]], in_nav: set[int],
+def _once_per_folder(draw: Callable[[Any], Iterator[str]], nav: Navigation, in_nav: set[int],
                      listed: list[str]) -> Callable[[Any], Iterator[str]]:
-    """Wrap a template's (or block's) render function to draw it once per page folder."""
-    drawn: dict[tuple[str, str], str] = {}
+    """Wrap a template's (or block's) render function to draw it once per page folder (and
+    set of titles in the navigation: `patternlib serve` reads pages again after an edit,
+    and a page the navigation lists without a title of its own is shown under its page's)."""
+    drawn: dict[tuple[str, str, tuple[str, ...]], str] = {}
 
     def once(context: Any) -> Iterator[str]:
         page = context.get("page")
@@ -209,7 +211,8 @@ def _once_per_folder(draw: Callable[[Any], Iterator[str]], in_nav: set[int],
                 or any(other.startswith(url) for other in listed)):
             yield from draw(context)
             return
-        key = (posixpath.dirname(url.rstrip("/")), str(context.get("base_url")))
+        key = (posixpath.dirname(url.rstrip("/")), str(context.get("base_url")),
+               tuple(str(item.title) for item in nav.pages))
         if key not in drawn:
             drawn[key] = "".join(draw(context))
         yield drawn[key]
