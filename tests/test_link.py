@@ -40,3 +40,26 @@ def test_dangling_targets_are_kept_as_data(library: Path, edit: Edit) -> None:
         DanglingRef("beta", "related", 1, "pat_ffffffffffffffff"),
     )
     assert all(e.target in {"alpha", "beta", "gamma"} for e in graph.edges)
+
+
+def test_in_order_sorts_as_the_dataclass_comparisons_do() -> None:
+    # in_order reads each item's fields once; the order must be the one sorted() gives.
+    import random
+
+    from generator.library.model import DanglingRef, Edge, Problem, in_order
+
+    rng = random.Random(7)
+    words = ["a", "b", "ab", "B", ""]
+    problems = [
+        Problem(rng.choice(words), rng.randint(1, 3), rng.randint(1, 3), rng.choice(words),
+                rng.choice(["error", "warning"]), rng.choice(words), rng.choice(words))
+        for _ in range(2000)
+    ]
+    edges = [Edge(rng.choice(words), rng.choice(words), rng.choice(words),
+                  rng.random() < 0.5, rng.randint(-1, 2)) for _ in range(2000)]
+    dangling = [DanglingRef(rng.choice(words), rng.choice(words), rng.randint(0, 2),
+                            rng.choice(words)) for _ in range(2000)]
+    for items in (problems, edges, dangling):
+        assert in_order(items) == sorted(items)
+        assert [id(x) for x in in_order(items)] == [id(x) for x in sorted(items)]  # stable too
+    assert in_order([]) == []

@@ -39,7 +39,14 @@ from generator.library.load import (
     load_pattern,
     pattern_files,
 )
-from generator.library.model import OUTLINE_KEYS, RELATIONSHIPS, Library, Pattern, Problem
+from generator.library.model import (
+    OUTLINE_KEYS,
+    RELATIONSHIPS,
+    Library,
+    Pattern,
+    Problem,
+    in_order,
+)
 from generator.library.validate import check_pattern, cross_check, former_slugs
 
 # What rules across files read of a pattern that is not itself checked: its outline.
@@ -169,7 +176,7 @@ def _validate_changed(
         p if p.path in keep else _identity(p) for p in library_now.patterns
     ))))
     problems.extend(nearby)
-    return len(mine), tuple(sorted(p for p in problems if p.path in shown))
+    return len(mine), tuple(in_order(p for p in problems if p.path in shown))
 
 
 def _alike(library: Library, shown: set[str], known: dict[str, Signature]) -> Library:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from generator.library.model import INVERSE, RELATIONSHIPS, DanglingRef, Edge, Graph, Library
+from generator.library.model import (
+    INVERSE,
+    RELATIONSHIPS,
+    DanglingRef,
+    Edge,
+    Graph,
+    Library,
+    in_order,
+)
 
 
 def resolver(library: Library) -> Mapping[str, str]:
@@ -45,4 +53,4 @@ def link(library: Library) -> Graph:
         for edge in stated.values()
     }
     edges = list(stated.values()) + [e for k, e in inferred.items() if k not in stated]
-    return Graph(edges=tuple(sorted(edges)), dangling=tuple(sorted(dangling)))
+    return Graph(edges=tuple(in_order(edges)), dangling=tuple(in_order(dangling)))

@@ -20,6 +20,7 @@ from generator.library.model import (
     Problem,
     TableRow,
     format_field,
+    in_order,
 )
 
 # YAML 1.1 reads these plain scalars as booleans; we read them as strings (YAML 1.2) and warn.
@@ -151,7 +152,7 @@ def load_library(paths: Iterable[Path], *, root: Path | None = None) -> Library:
         if pattern is not None:
             patterns.append(pattern)
     patterns.sort(key=lambda p: (p.key, p.path))
-    return Library(patterns=tuple(patterns), problems=tuple(sorted(problems)), files=len(files))
+    return Library(patterns=tuple(patterns), problems=tuple(in_order(problems)), files=len(files))
 
 
 def pattern_files(paths: Iterable[Path]) -> list[Path]:

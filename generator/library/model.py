@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from functools import cache, cached_property
+from operator import attrgetter
 from typing import Any, Literal, NamedTuple, TypeVar
 
 Severity = Literal["error", "warning"]
@@ -42,6 +43,26 @@ def format_field(path: FieldPath) -> str:
         else:
             out += f".{part}" if out else part
     return out
+
+
+_Item = TypeVar("_Item")
+
+
+def in_order(items: Iterable[_Item]) -> list[_Item]:
+    """Sort dataclass instances as their `order=True` comparisons do (field by field), with
+    each one's fields read once: the comparisons build two tuples per call, and sorting the
+    corpus's 36,000 problems took 0.1-0.4 s that way against 0.04-0.06 s."""
+    found = list(items)
+    if not found:
+        return found
+    kind: type = type(found[0])
+    return sorted(found, key=_field_getter(kind))
+
+
+@cache
+def _field_getter(cls: type) -> Callable[[Any], Any]:
+    names = [f.name for f in fields(cls) if f.compare]
+    return attrgetter(*names) if len(names) > 1 else (lambda item: (getattr(item, names[0]),))
 
 
 @dataclass(frozen=True, order=True)

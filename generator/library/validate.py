@@ -27,6 +27,7 @@ from generator.library.model import (
     Pattern,
     Problem,
     format_field,
+    in_order,
 )
 from generator.library.parallel import fork_context, parallel_map
 from generator.library.sanitize import scan as scan_body
@@ -111,7 +112,7 @@ def validate(library: Library) -> tuple[Problem, ...]:
         problems.extend(check_pattern(pattern))
     problems.extend(cross_check(library))
     problems.extend(near_duplicates(library))
-    return tuple(sorted(problems))
+    return tuple(in_order(problems))
 
 
 def validate_files(
@@ -195,7 +196,7 @@ def recheck(
         problems.extend(cross_check(library, graph))
         if duplicates:
             problems.extend(near_duplicates(library))
-        return Checked(library, tuple(sorted(problems)), own)
+        return Checked(library, tuple(in_order(problems)), own)
     # The links and the near-duplicates each take about a second on a library of 3,600
     # patterns, after the workers are done: on two cores, side by side.
     _COMPARED = library
@@ -206,7 +207,7 @@ def recheck(
             problems.extend(compared.result())
     finally:
         _COMPARED = None
-    return Checked(library, tuple(sorted(problems)), own)
+    return Checked(library, tuple(in_order(problems)), own)
 
 
 # Set while a forked process looks for near-duplicates: it reads the library from here.
