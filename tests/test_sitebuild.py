@@ -128,3 +128,11 @@ def _menu(page: Path) -> str:
     text = page.read_text(encoding="utf-8")
     start = text.index('<nav class="md-nav md-nav--primary"')
     return text[start : text.index("</nav>", start)]
+
+
+def test_a_library_s_own_templates_turn_the_shortcut_off(docs: Path, tmp_path: Path) -> None:
+    # A template of the library's own (custom_dir) may make the menu depend on the page.
+    config = site_build.mkdocs_config(ROOT / "mkdocs.yml", docs, tmp_path / "site",
+                                      strict=True)
+    assert sitebuild._known_templates(config.theme.dirs)
+    assert not sitebuild._known_templates([str(tmp_path), *config.theme.dirs])

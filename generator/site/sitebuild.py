@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import html
+import importlib.util
 import json
 import logging
 import posixpath
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import mkdocs
 from mkdocs import utils
 from mkdocs.commands.build import (
     _build_extra_template,
@@ -168,9 +170,25 @@ def _prepare(config: MkDocsConfig) -> _Job:
         if id(page) in in_nav:
             _populate_page(page, config, files)
     env = config.plugins.on_env(env, config=config, files=files)
-    _draw_navigation_once(env, nav, in_nav)
+    if _known_templates(config.theme.dirs):
+        _draw_navigation_once(env, nav, in_nav)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     return _Job(config, files, nav, env, pages, in_nav, doc_files)
+
+
+def _known_templates(dirs: Iterable[str]) -> bool:
+    """Tell whether the theme's templates are only Material's, MkDocs' and ours: a library
+    that overrides one of them (custom_dir) may make a menu or block depend on the page."""
+    known = [Path(mkdocs.__file__).parent, Path(__file__).parent / "theme"]
+    material = importlib.util.find_spec("material")
+    if material is not None and material.origin:
+        known.append(Path(material.origin).parent)
+    for folder in dirs:
+        path = Path(folder).resolve()
+        if not any(path == root.resolve() or path.is_relative_to(root.resolve())
+                   for root in known):
+            return False
+    return True
 
 
 def _draw_navigation_once(env: Any, nav: Navigation, in_nav: set[int]) -> None:
