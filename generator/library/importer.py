@@ -87,7 +87,14 @@ import click
 import yaml
 
 from generator.library.load import display_path, load_pattern, pattern_files
-from generator.library.model import RELATIONSHIPS, FieldPath, Pattern, Problem, format_field
+from generator.library.model import (
+    RELATIONSHIPS,
+    FieldPath,
+    Pattern,
+    Problem,
+    format_field,
+    in_order,
+)
 from generator.library.parallel import parallel_map
 from generator.library.report import as_text
 
@@ -307,7 +314,7 @@ def _convert(file: Path, pattern: Pattern, problems: Sequence[Problem], index: _
         layout=layout,
         mapped=tuple(converter.mapped),
         kept=tuple(converter.kept),
-        problems=tuple(sorted([*problems, *converter.problems])),
+        problems=tuple(in_order([*problems, *converter.problems])),
     )
     return _Converted(report, target, text)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import markupsafe
 
-from generator.library.model import Assessment, Graph, Library, Problem
+from generator.library.model import Assessment, Graph, Library, Problem, in_order
 from generator.library.score import rubric
 from generator.site.render import Output, _env, _values
 
@@ -153,7 +153,7 @@ def problems_by_rule(problems: Sequence[Problem], library: Library) -> list[Rule
     """Group problems by rule and severity: errors first, then the most frequent."""
     keys = {p.path: p.key for p in library.patterns}
     groups: dict[tuple[str, str], list[Problem]] = {}
-    for problem in sorted(problems):
+    for problem in in_order(problems):
         groups.setdefault((problem.rule, problem.severity), []).append(problem)
     out = []
     for (rule, severity), group in groups.items():
