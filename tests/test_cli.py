@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +86,35 @@ def test_github_escaping_of_special_characters() -> None:
     assert as_github(problem) == (
         "::warning file=a%2Cb%3Ac%25.md,line=3,col=4,title=rule::f: 50%25 done,%0Anext: line%0D"
     )
+
+
+def test_checking_pauses_the_cycle_collector(library: Path) -> None:
+    seen: list[bool] = []
+    real = parallel.parallel_map
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    assert gc.isenabled()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.library.validate.parallel_map", spy)
+        count, _ = validate_files([library], jobs=1)
+    assert (count, seen) == (3, [False])
+    assert gc.isenabled()  # enabled again after
+    with parallel.paused_gc():
+        made: list[object] = []
+    # What was made meanwhile waits in the oldest generation, not the youngest: the next
+    # allocations do not walk millions of objects.
+    assert not any(o is made for o in gc.get_objects(generation=0))
+    assert any(o is made for o in gc.get_objects(generation=2))
+    gc.disable()
+    try:
+        with parallel.paused_gc():
+            pass
+        assert not gc.isenabled()  # a caller's own pause is kept
+    finally:
+        gc.enable()
 
 
 def test_parallel_check_equals_serial(

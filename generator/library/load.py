@@ -240,7 +240,9 @@ def parse_pattern(
     it, and no positions are recorded inside it. The problems are the same either way.
     """
     # A lone CR is a line break too (for YAML, Markdown and editors): count it as one.
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:  # one search, where two replacements would each scan the text
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_end = text.find("\n")
     if text[: first_end if first_end >= 0 else len(text)].rstrip() != "---":
         return None, [

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing.context import BaseContext
 from typing import TypeVar
 
@@ -53,3 +55,25 @@ def parallel_map(
     # fork shares what the parent already built (schema validator, imports) with workers.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         return list(pool.map(fn, items, chunksize=max(1, len(items) // (jobs * 8))))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Run the block without the cyclic garbage collector (and workers forked in it, too).
+
+    Loading and checking a library allocates millions of objects and frees them by reference
+    counting: checking the 3,614 files of the Commons OS library leaves about a hundred
+    objects in cycles, yet the collector's passes over the growing heap cost an eighth of
+    the checking time. Memory freed by reference counting is freed as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # Hand what the block allocated to the oldest generation, which is walked only when
+        # it has grown by a quarter: otherwise the next allocation would walk it all.
+        gc.freeze()
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()

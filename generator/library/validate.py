@@ -29,7 +29,7 @@ from generator.library.model import (
     format_field,
     in_order,
 )
-from generator.library.parallel import fork_context, parallel_map
+from generator.library.parallel import fork_context, parallel_map, paused_gc
 from generator.library.sanitize import scan as scan_body
 from generator.library.score import SCHEMA_DIR, assess
 from generator.library.suggest import did_you_mean
@@ -125,25 +125,26 @@ def validate_files(
     `cache_dir`, files unchanged since the last run are not read again.
     """
     paths = list(paths)
-    files = pattern_files(paths)
-    store = ResultCache(cache_dir, paths) if cache_dir is not None else None
-    shown = [display_path(f) for f in files]
-    cached = [store.get(f, d) if store else None for f, d in zip(files, shown, strict=True)]
-    todo = [f for f, hit in zip(files, cached, strict=True) if hit is None]
-    _validator(), _quick_checks()  # built once, before workers fork
-    fresh = iter(parallel_map(_check_file, todo, jobs=jobs))
-    results = [hit if hit is not None else next(fresh) for hit in cached]
-    if store is not None:
-        for file, display, hit, result in zip(files, shown, cached, results, strict=True):
-            if hit is None:
-                store.put(file, display, result)
-        store.save()
-    library = Library(
-        patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
-        files=len(files),
-    )
-    own = {display: tuple(found) for display, (_, found) in zip(shown, results, strict=True)}
-    return len(files), recheck(library, own, jobs=jobs).problems
+    with paused_gc():
+        files = pattern_files(paths)
+        store = ResultCache(cache_dir, paths) if cache_dir is not None else None
+        shown = [display_path(f) for f in files]
+        cached = [store.get(f, d) if store else None for f, d in zip(files, shown, strict=True)]
+        todo = [f for f, hit in zip(files, cached, strict=True) if hit is None]
+        _validator(), _quick_checks()  # built once, before workers fork
+        fresh = iter(parallel_map(_check_file, todo, jobs=jobs))
+        results = [hit if hit is not None else next(fresh) for hit in cached]
+        if store is not None:
+            for file, display, hit, result in zip(files, shown, cached, results, strict=True):
+                if hit is None:
+                    store.put(file, display, result)
+            store.save()
+        library = Library(
+            patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
+            files=len(files),
+        )
+        own = {display: tuple(found) for display, (_, found) in zip(shown, results, strict=True)}
+        return len(files), recheck(library, own, jobs=jobs).problems
 
 
 @dataclass(frozen=True)
@@ -162,17 +163,17 @@ def check_library(paths: Iterable[Path], *, root: Path | None = None, jobs: int 
     core. The patterns come back whole (meta and body, for rendering) but located only for
     the fields the rules across files report on.
     """
-    files = pattern_files(paths)
-    _validator(), _quick_checks()  # built once, before workers fork
-    results = parallel_map(functools.partial(check_file, root=root), files, jobs=jobs)
-    own = {
-        display_path(f, root): tuple(found) for f, (_, found) in zip(files, results, strict=True)
-    }
-    library = Library(
-        patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
-        files=len(files),
-    )
-    return recheck(library, own, jobs=jobs)
+    with paused_gc():
+        files = pattern_files(paths)
+        _validator(), _quick_checks()  # built once, before workers fork
+        results = parallel_map(functools.partial(check_file, root=root), files, jobs=jobs)
+        own = {display_path(f, root): tuple(found)
+               for f, (_, found) in zip(files, results, strict=True)}
+        library = Library(
+            patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
+            files=len(files),
+        )
+        return recheck(library, own, jobs=jobs)
 
 
 def recheck(
