@@ -41,8 +41,8 @@ def _same(meta: dict[str, Any]) -> None:
     assert _errors(validate._schema_errors(meta)) == full
     checks = validate._quick_checks()
     assert checks is not None
-    root, fields = checks
-    if root(meta) and all(fields[k](v) for k, v in meta.items() if k in fields):
+    if checks.root(meta) and all(checks.fields[k](v) for k, v in meta.items()
+                                 if k in checks.fields):
         assert full == []  # "valid for sure" must be
 
 
@@ -83,6 +83,22 @@ def test_same_errors_for_each_field_and_plain_value() -> None:
         for path in PATHS:
             for value in PLAIN:
                 _same(_set(base, list(path), value))
+
+
+def test_same_errors_for_missing_keys() -> None:
+    # Mappings that only lack required keys get their errors without jsonschema.
+    valid = [meta for meta in METAS if not list(validate._validator().iter_errors(meta))]
+    for base in (max(METAS, key=lambda meta: len(_paths(meta))), valid[0]):
+        _same({k: v for k, v in base.items() if k not in validate.schema()["required"]})
+        for key, value in base.items():
+            _same({k: v for k, v in base.items() if k != key})
+            if isinstance(value, dict):
+                _same({**base, key: {}})
+                for inner in value:
+                    lacking = {k: v for k, v in value.items() if k != inner}
+                    _same({**base, key: lacking})
+                    _same({k: v for k, v in base.items() if k != "id"} | {key: lacking})
+                    _same({**base, key: lacking, "title": 3})
 
 
 @settings(max_examples=1000, deadline=None)
