@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import cmarkgfm  # type: ignore[import-untyped]
@@ -218,3 +219,40 @@ def test_an_inline_picture_is_a_warning_a_data_document_an_error() -> None:
     for body in ("[x](data:image/png;base64,AAA)\n", "![x](data:text/html,hi)\n",
                  '<img src="data:image/svg+xml;base64,PHN2Zz4=">\n'):
         assert [(f.rule, f.severity) for f in gfm.findings(body)] == [("unsafe-url", "error")]
+
+
+# Bodies whose links all plainly use http(s), and look-alikes that hide another URL.
+LINKS = [
+    "[a](https://example.org) and ![b](http://example.org/b.png)\n",
+    "[a][r]\n\n[r]: https://example.org\n",
+    "[a](https://x.org) [b](javascript:alert(1))\n",
+    "[a][r]\n\n[r]:   javascript:alert(1)\n",
+    "[a][r]\n\n[r]:\njavascript:alert(1)\n",
+    "[a]( javascript:alert(1))\n",
+    "[a](&#106;avascript:alert(1))\n",
+    "[a](HTTP://example.org) [b](data:text/html,x)\n",
+    "[a][r]\n\n[r]: https://x.org\n[s]: vbscript:x\n\n[b][s]\n",
+    "A footnote[^1].\n\n[^1]: Said [here](https://x.org).\n",
+    "[a](https://x.org](javascript:y)\n",
+]
+
+
+@pytest.mark.parametrize("body", LINKS)
+def test_bodies_left_unwalked_have_nothing_to_find(body: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # A body whose every `](` and `]:` is followed by http(s):// is not walked: the findings
+    # are those of a walk all the same.
+    found = [(f.line, f.col, f.rule, f.message) for f in gfm.findings(body)]
+    monkeypatch.setattr(gfm, "_OTHER_URL", re.compile(rb"\]"))  # walk them all
+    assert found == [(f.line, f.col, f.rule, f.message) for f in gfm.findings(body)]
+
+
+def test_only_bodies_with_other_urls_are_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    walked: list[object] = []
+    monkeypatch.setattr(gfm, "_visit", lambda *args: walked.append(args))
+    for body in LINKS[:2]:
+        gfm.findings(body)
+    assert walked == []
+    for body in LINKS[2:]:
+        gfm.findings(body)
+    assert len(walked) == len(LINKS) - 2

@@ -166,11 +166,13 @@ def _walk(body: str, *, render: bool) -> tuple[_Parse, str]:
     """Parse `body`; collect its findings; render it when asked."""
     parse = _Parse()
     data = body.encode("utf-8")
-    # Raw HTML needs a `<`; a link or image that is not http(s), www or mailto needs `](`,
-    # `]:` or an autolink's `<` (or ftp://). Most bodies have none: their tree is not walked.
+    # Raw HTML needs a `<`. A link or image that is not http(s), www or mailto needs an
+    # autolink's `<`, ftp://, or a URL after `](` or a reference's `]:` that does not start
+    # with http(s)://. Most bodies have none of these: their tree is not walked.
     # (Bytes: searching, lowering and deleting bytes are plain loops, several times the speed
     # of a regex, or of searching text that is not all ASCII.)
-    walk = b"<" in data or b"](" in data or b"]:" in data or b"ftp:" in data.lower()
+    walk = (b"<" in data or b"ftp:" in data.lower()
+            or ((b"](" in data or b"]:" in data) and _OTHER_URL.search(data) is not None))
     text = ""
     if walk or render:
         parser = _lib.cmark_parser_new(_OPTIONS)
@@ -197,6 +199,9 @@ def _walk(body: str, *, render: bool) -> tuple[_Parse, str]:
     return parse, text
 
 
+# After `](` (the URL of a link or image) or `]:` (a reference definition, or any text), what
+# does not plainly start with http:// or https://.
+_OTHER_URL = re.compile(rb"\](?:\((?!https?://)|:(?![ \t]*https?://))")
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # as _CONTROL
 
 
