@@ -153,12 +153,10 @@ def _in_range(value: object) -> bool:
     )
 
 
-_MARKUP = re.compile(r"^[*_`]+|[*_`]+$")
-
-
 def _plain(cell: str) -> str:
+    # Emphasis around the cell's text is dropped (cells hold one line, already stripped).
     # `\|` is how a Markdown table cell holds a pipe; the rationale is the text, without it.
-    return _MARKUP.sub("", cell).strip().replace("\\|", "|")
+    return cell.strip("*_`").strip().replace("\\|", "|")
 
 
 def _unscored(table: PillarTable) -> bool:
