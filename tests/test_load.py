@@ -9,10 +9,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.library import parallel, validate
+from generator.library import load, parallel, validate
 from generator.library.load import Unread, load_library, parse_pattern
 from generator.library.model import Library, Pattern, Problem
 from generator.library.validate import check_library, check_pattern, validate_files
+from tests.conftest import FIXTURES, ROOT
 from tests.fuzzing import broken_files
 
 HEAD = "---\nid: pat_0123456789abcdef\ntitle: T\n"
@@ -351,3 +352,116 @@ def test_near_duplicates_found_in_a_forked_process_are_the_same(
     assert problems == validate.validate(load_library([Path("patterns")]))
     assert [p.path for p in problems if p.rule == "near-duplicate"] \
         == ["patterns/beta.md", "patterns/gamma.md"]
+
+
+# --- plain front matter: read without libyaml, as libyaml reads it ----------------------------
+
+
+def read_plainly(source: str) -> bool:
+    """Tell whether `source` (front matter) is read by the plain path; when it is, assert it
+    gives what composing it with libyaml gives: values (types and key order), positions,
+    problems."""
+    plain = load._read_plain(source, "t.md")
+    if plain is None:
+        return False
+    composed = load._compose(source, "t.md")
+    assert not isinstance(composed, Problem), source
+    assert repr(plain[0]) == repr(composed[0]), source  # repr: 1, 1.0 and True differ
+    assert repr(list(plain[1].positions.items())) == repr(list(composed[1].positions.items()))
+    assert plain[1].problems == composed[1].problems == []
+    return True
+
+
+def front_matter(text: str) -> str:
+    return text.split("---\n", 2)[1]
+
+
+def test_the_starter_library_and_fixtures_are_read_plainly_or_left_to_libyaml() -> None:
+    starters = sorted((ROOT / "patterns").glob("*.md"))
+    assert all(read_plainly(front_matter(f.read_text(encoding="utf-8"))) for f in starters)
+    texts = [f.read_bytes().decode("utf-8", "replace") for f in sorted(FIXTURES.rglob("*.md"))]
+    read = [read_plainly(front_matter(t)) for t in texts if t.count("---\n") >= 2]
+    assert 0 < sum(read) < len(read)  # some fixtures are plain, some are not
+
+
+# Values as they are written after `key: ` or `- `: numbers, nulls, booleans and dates in
+# their YAML 1.1 and 1.2 spellings, quoting, and what the plain path must leave to libyaml.
+WRITTEN = [
+    "a", "two words", "1", "-5", "+7", "0x1F", "0o17", "017", "1_000", "1:30", "190:20:30",
+    "1.5", ".5", "1e3", "7e-1", "1.0e+20", ".inf", "-.Inf", ".nan", "~", "null", "Null",
+    "NULL", "true", "False", "TRUE", "yes", "No", "on", "y", "2024-01-31",
+    "2024-01-31T10:00:00Z", "a:b", "a#b", "http://x.org/a?b=c&d", "-x", "x-", "é café \u2019",
+    "trailing   ", "9" * 5000, "'it''s'", "'a: b'", "''", '"plain"', '"esc\\n"', '""',
+    '"\\u00e9"', "[]", "{}", "[a]", "{a: 1}", "&anchor x", "*alias", "!!str x", "|", ">",
+    "'unclosed", "a # comment", "a: b", "- x", "%x", "@x", "`x`", "?x", ":x", ",x",
+    "[a, b]", "[ a ,b ]", "[1, 1.5, true, ~, yes]", "['it''s', \"x, y\"]", "[a b, c.d, e-f]",
+    "[a, [b]]", "[a,]", "[a: 1]", "[-a]", "[a, 'b\\n']", '["\\n"]', "[a #b]", "[a]x",
+]
+
+
+@pytest.mark.parametrize("written", WRITTEN)
+def test_each_way_of_writing_a_value_is_read_as_libyaml_reads_it(written: str) -> None:
+    for source in (f"a: {written}\n", f"a:\n- {written}\n- b\n", f"a:\n  - k: {written}\n",
+                   f"a:\n  b:\n    c:\n      d: {written}\n"):
+        read_plainly(source)
+    assert read_plainly("a: x\n")
+    assert read_plainly("a:\n- b\n- c\n")
+
+
+@pytest.mark.parametrize("source", [
+    "a: 1\nb:\n  c: 2\n  d:\n  - 3\n  - e: 4\n    f: 5\n  - []\ng: {}\n",
+    "\n\na: 1\n\n\nb: 2\n\n",
+    "a:\n- 1\nb: 2\n",
+    "a:\n    - 1\n    - 2\n",
+    "- a\n",
+    "a: 1\n  b: 2\n",
+    "a: 1\nb:\nc: 2\n",
+    "a: 1\na: 2\n",
+    "a:\n  b: 1\n   c: 2\n",
+    "a:\n  - b: 1\n   c: 2\n",
+    "a:\n  - b: 1\n  c: 2\n",
+    "a: 1\n# a comment\n",
+    "a: text over\n  two lines\n",
+    "a:\n\tb: 1\n",
+    " a: 1\nb: 2\n",
+    "a: 1",
+    "a:\n  b:\n - c\n",
+    "a:\n  - b\n - c\n",
+    "a:\n  b: 1\n c: 2\n",
+    "a:\n- b\n  - c\n",
+    "a:\n  - b\n  -  c\n",
+])
+def test_layouts_are_read_as_libyaml_reads_them(source: str) -> None:
+    read_plainly(source)
+
+
+@settings(max_examples=300, **SETTINGS)  # type: ignore[arg-type]
+@given(tree=st.dictionaries(KEYS, TREES, min_size=1, max_size=5), indent=st.integers(2, 4),
+       edits=st.lists(EDITS, max_size=2))
+def test_edited_front_matter_is_read_plainly_as_libyaml_reads_it(
+    tree: dict[str, object], indent: int, edits: list[tuple[int, str, str]]
+) -> None:
+    lines = yaml.safe_dump(tree, indent=indent, sort_keys=False,
+                           width=10**6).splitlines(keepends=True)
+    for at, edit, value in edits:
+        i = at % len(lines)
+        line = lines[i]
+        if edit[0] == "+":
+            lines[i] = " " * int(edit[1]) + line
+        elif edit[0] == "-":
+            lines[i] = line[int(edit[1]):] if line.startswith(" " * int(edit[1])) else line
+        elif edit == "dup":
+            lines.insert(i, line)
+        elif edit == "del" and len(lines) > 1:
+            del lines[i]
+        else:
+            lines[i] = line.split(": ", 1)[0] + ": " + value + "\n"
+    read_plainly("".join(lines))
+
+
+@settings(max_examples=300, **SETTINGS)  # type: ignore[arg-type]
+@given(data=broken_files())
+def test_mutated_front_matter_is_read_plainly_as_libyaml_reads_it(data: bytes) -> None:
+    text = data.decode("utf-8", "replace")
+    if text.startswith("---\n") and text.count("---\n") >= 2:
+        read_plainly(front_matter(text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -292,7 +293,12 @@ def parse_pattern(
 
 
 def _read(source: str, display: str) -> tuple[dict[str, Any], _Builder] | Problem:
-    """Compose and build the front matter; return it with its builder, or what stops it."""
+    """Read the front matter; return it with its builder, or what stops it."""
+    return _read_plain(source, display) or _compose(source, display)
+
+
+def _compose(source: str, display: str) -> tuple[dict[str, Any], _Builder] | Problem:
+    """Compose and build the front matter with libyaml (see _read)."""
     loader = PatternLoader(source)
     try:
         node = loader.get_single_node()
@@ -334,7 +340,7 @@ def _read(source: str, display: str) -> tuple[dict[str, Any], _Builder] | Proble
 def _read_without_x_import(source: str, display: str) -> tuple[dict[str, Any], _Builder] | None:
     """Read the front matter but its `x_import` block, if that block is proven clean.
 
-    The block's lines become blank (positions after it stay right) and its key's value `{}`;
+    The block is left out (positions after it stay right) and its key's value read as `{}`;
     the rest is read as usual. None, for the full path, when anything is unusual: the block
     does not pass _unread_block, or the rest does not load cleanly with `x_import` as the
     top-level key of that line, or it uses aliases (their budget counts every value before them).
@@ -350,19 +356,23 @@ def _read_without_x_import(source: str, display: str) -> tuple[dict[str, Any], _
     first = _unread_block(block)
     if first is None:
         return None
-    rest = (source[: header.start()] + X_IMPORT + ": {}\n" + "\n" * block.count("\n")
-            + source[end:])
-    loader = PatternLoader(rest)
-    try:
-        node = loader.get_single_node()
-        if not isinstance(node, yaml.MappingNode) or node.flow_style:
+    head = source[: header.start()] + X_IMPORT + ": {}\n"
+    plain = _read_plain(head + source[end:], display, gap=(len(head), block.count("\n")))
+    if plain is not None:
+        meta, builder = plain
+    else:
+        # The block's lines are left blank: positions after it stay right.
+        loader = PatternLoader(head + "\n" * block.count("\n") + source[end:])
+        try:
+            node = loader.get_single_node()
+            if not isinstance(node, yaml.MappingNode) or node.flow_style:
+                return None
+            builder = _Builder(display, loader)
+            meta = builder.build(node, (), node.start_mark)
+        except (yaml.YAMLError, _Refused, RecursionError):
             return None
-        builder = _Builder(display, loader)
-        meta = builder.build(node, (), node.start_mark)
-    except (yaml.YAMLError, _Refused, RecursionError):
-        return None
-    finally:
-        loader.dispose()
+        finally:
+            loader.dispose()
     line = source.count("\n", 0, header.start()) + FM_START_LINE
     placed = builder.positions.get((X_IMPORT,))
     if (builder.aliased or placed is None or placed[:4] != (line, 1, line, len(X_IMPORT) + 3)
@@ -508,7 +518,7 @@ class _Builder:
     last silently) and YAML 1.1 booleans read as text.
     """
 
-    def __init__(self, display: str, loader: PatternLoader) -> None:
+    def __init__(self, display: str, loader: yaml.constructor.BaseConstructor) -> None:
         self.display = display
         self.loader = loader
         self.positions: dict[FieldPath, Position] = {}
@@ -633,6 +643,199 @@ class _Builder:
             f"unquoted {node.value} is read here as the text '{node.value}', but many YAML "
             f"tools read it as a boolean; quote it (\"{node.value}\") or write true/false",
         ))
+
+
+# --- plain front matter ----------------------------------------------------------------------
+
+# One line of plain front matter, as _X_LINE reads it, with the value kept: (indentation, list
+# dash, key, the key's value, a list item's value); a blank line has none of the last four.
+# A list of items on one line, `[a, 'b c', "d"]`, as contributors write link lists: its items
+# plain words (letters, digits, `_.-` and spaces between) or quoted text without escapes.
+_FLOW_ITEM = r"""(?:[A-Za-z0-9_.](?:[A-Za-z0-9_.\ -]*[A-Za-z0-9_.])?|'[^'\n]*(?:''[^'\n]*)*'
+    |"[^"\\\n]*")"""
+_FLOW_LIST = rf"\[\ *{_FLOW_ITEM}(?:\ *,\ *{_FLOW_ITEM})*\ *\]"
+_FLOW_ITEMS = re.compile(rf"(?<=[\[,])\ *({_FLOW_ITEM})", re.X)
+_PLAIN_LINE = re.compile(
+    rf"""^(\ *)(-\ (?!\ *\n))?
+    (?:([A-Za-z0-9_][A-Za-z0-9_-]*):(?:\ +(?=\S)({_X_VALUE}|{_FLOW_LIST}))?
+      |(?<=-\ )({_X_VALUE}|{_FLOW_LIST}))?
+    \ *\n""",
+    re.M | re.X,
+)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()  # builds numbers, booleans and nulls
+_position = functools.partial(tuple.__new__, Position)  # Position(*five), a third faster
+_NO_VALUE = object()  # a value _read_plain leaves to libyaml
+
+
+def _read_plain(source: str, display: str, *, gap: tuple[int, int] = (-1, 0)
+                ) -> tuple[dict[str, Any], _Builder] | None:
+    """Read front matter written in plain block YAML without composing it; None if it is not.
+
+    Nearly all front matter is keys with one-line values, lists of them and mappings in lists.
+    Those lines are read with one regex (_PLAIN_LINE) and their values built as _Builder
+    builds them, positions included, at a third of the cost of libyaml's nodes. Anything
+    else returns None and takes the full path: comments, text over several lines, escapes in
+    double quotes, anchors, aliases, tags, flow collections other than [] and {}, empty
+    values, duplicate keys, YAML 1.1 booleans, deep nesting, tabs and other unusual
+    characters. Each line must start where an open mapping or list does, or open a deeper one
+    after a key with no value: nothing YAML would read differently is accepted.
+
+    `gap`: (offset, lines): the line at `offset` in `source` is that many lines further down
+    in the file (lines left out before it).
+    """
+    if not source.endswith("\n") or not source.replace("\n", "").isprintable():
+        return None
+    builder = _Builder(display, _CONSTRUCTOR)
+    positions = builder.positions
+    cols: list[int] = []  # the column of each open mapping or list, outermost first
+    open_: list[tuple[dict[str, Any] | list[Any], FieldPath]] = []  # each, with its path
+    opening: tuple[int, dict[str, Any], str, FieldPath, int] | None = None  # a key whose value
+    # starts on the next line: its column, mapping, name, path and line
+    mapping_col = -1  # the column of the mapping the next line may go on with a key, or -1
+    at = 0
+    line = FM_START_LINE - 1
+    root: dict[str, Any] = {}
+    container: dict[str, Any] | list[Any] = root
+    path: FieldPath = ()
+    for match in _PLAIN_LINE.finditer(source):
+        if match.start() != at:
+            return None  # a line that is not plain
+        if at == gap[0]:
+            line += gap[1]
+        at = match.end()
+        line += 1
+        indent, dash, key, value, item = match.groups()
+        col = len(indent)
+        if col == mapping_col and dash is None and value is not None:
+            # The commonest line by far: the next key and value of the mapping above.
+            assert isinstance(container, dict)
+            if key in container:
+                return None  # a duplicate key (reported by the full path)
+            built = _line_value(value, (*path, key), line, col + 1,
+                                match.start(4) - match.start() + 1, positions)
+            if built is _NO_VALUE:
+                return None
+            container[key] = built
+            continue
+        if dash is None and key is None:
+            continue  # a blank line
+        mapping_col = -1
+        if opening is not None:
+            key_col, mapping, name, path, key_line = opening
+            new: dict[str, Any] | list[Any]
+            if dash is not None and col >= key_col:
+                new = []
+            elif dash is None and col > key_col:
+                new = {}
+            else:
+                return None  # an empty value (null)
+            mapping[name] = new
+            cols.append(col)
+            open_.append((new, path))
+            if len(path) <= POSITION_DEPTH:
+                positions[path] = _position((key_line, key_col + 1, line, col + 1, None))
+            opening = None
+        while cols and (cols[-1] > col or (
+                cols[-1] == col and dash is None and isinstance(open_[-1][0], list))):
+            cols.pop()
+            open_.pop()
+        if not cols:
+            if col or dash is not None or positions:
+                return None  # a list at the root, or a line left of the root mapping
+            cols.append(0)
+            open_.append((root, ()))
+            positions[()] = _position((line, 1, line, 1, None))
+        if cols[-1] != col or len(cols) > _X_DEPTH:
+            return None
+        container, path = open_[-1]
+        if dash is not None:
+            if not isinstance(container, list):
+                return None  # a list item where a mapping goes on
+            path = (*path, len(container))
+            if key is None:
+                built = _line_value(item, path, line, col + 3, col + 3, positions)
+                if built is _NO_VALUE:
+                    return None
+                container.append(built)
+                continue
+            container.append(mapping := {})
+            if len(path) <= POSITION_DEPTH:
+                positions[path] = _position((line, col + 3, line, col + 3, None))
+            col += 2
+            cols.append(col)
+            open_.append((mapping, path))
+            container = mapping
+        elif not isinstance(container, dict):
+            return None
+        if key in container:
+            return None  # a duplicate key (reported by the full path)
+        path = (*path, key)
+        if value is None:
+            container[key] = None  # for now: keeps the keys in order
+            opening = (col, container, key, path, line)
+            continue
+        built = _line_value(value, path, line, col + 1, match.start(4) - match.start() + 1,
+                            positions)
+        if built is _NO_VALUE:
+            return None
+        container[key] = built
+        path = path[:-1]
+        mapping_col = col
+    if at != len(source) or opening is not None or not cols:
+        return None
+    return root, builder
+
+
+def _line_value(written: str, path: FieldPath, line: int, key_col: int, col: int,
+                positions: dict[FieldPath, Position]) -> Any:
+    """Return the value written on a line from `col`, recording where it and its items are
+    (_NO_VALUE for libyaml to read)."""
+    if written[0] != "[" or written == "[]":
+        built, text = _plain_value(written)
+        if built is not _NO_VALUE and len(path) <= POSITION_DEPTH:
+            positions[path] = _position((line, key_col, line, col, text))
+        return built
+    items = []
+    at = []
+    for match in _FLOW_ITEMS.finditer(written):
+        built, text = _plain_value(match.group(1))
+        if built is _NO_VALUE:
+            return _NO_VALUE
+        items.append(built)
+        at.append((col + match.start(1), text))
+    if len(path) <= POSITION_DEPTH:
+        positions[path] = _position((line, key_col, line, col, None))
+        if len(path) < POSITION_DEPTH:
+            for index, (item_col, text) in enumerate(at):
+                positions[(*path, index)] = _position((line, item_col, line, item_col, text))
+    return items
+
+
+def _plain_value(written: str) -> tuple[Any, str | None]:
+    """Return the value of a one-line scalar, `[]` or `{}`, and the scalar's text as the
+    composer gives it (None for the empty collections); _NO_VALUE for libyaml to read."""
+    first = written[0]
+    if first == "'":
+        text = written[1:-1].replace("''", "'")
+        return text, text
+    if first == '"':
+        return (_NO_VALUE, None) if "\\" in written else (written[1:-1], written[1:-1])
+    if written == "[]":
+        return [], None
+    if written == "{}":
+        return {}, None
+    text = written.rstrip(" ")
+    tag = next((tag for tag, regexp in _RESOLVERS.get(first, ()) if regexp.match(text)), None)
+    if tag is None:
+        # A YAML 1.1 boolean gets a warning, from the full path.
+        return (_NO_VALUE, None) if text in YAML11_BOOLEANS else (text, text)
+    try:
+        value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+    except ValueError:  # an integer over Python's conversion limit: refused by the full path
+        return _NO_VALUE, None
+    if isinstance(value, float) and not math.isfinite(value):
+        return text, text  # as _Builder._scalar keeps it
+    return value, text
 
 
 def find_pillar_table(body: str, body_line: int) -> PillarTable | None:
