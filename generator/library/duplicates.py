@@ -247,7 +247,8 @@ def _similar_summaries(
             theirs = sets[j]
             if not low <= len(theirs) <= high:
                 continue
-            share = len(mine & theirs) / len(mine | theirs)
+            common = len(mine & theirs)
+            share = common / (len(mine) + len(theirs) - common)  # over the union's size
             if share >= SUMMARY_CUTOFF:
                 yield i, j, share
 
