@@ -284,17 +284,25 @@ EDITS = st.tuples(st.integers(0, 40), st.sampled_from(["+1", "-1", "+2", "-2", "
                   st.sampled_from(["no", "&a x", "*a", "!!str s", "|", "[a]", "<<", "'open", "\t",
                                    "x:", "v"]))
 
+# A mapping of trees, dumped with an indentation, then edited.
+EDITED_TREES = {"tree": st.dictionaries(KEYS, TREES, min_size=1, max_size=5),
+                "indent": st.integers(2, 4), "edits": st.lists(EDITS, max_size=2)}
+
 
 @settings(max_examples=300, **SETTINGS)  # type: ignore[arg-type]
-@given(tree=st.dictionaries(KEYS, TREES, min_size=1, max_size=5), indent=st.integers(2, 4),
-       edits=st.lists(EDITS, max_size=2))
+@given(**EDITED_TREES)
 def test_edited_imported_blocks_give_the_same_problems_unread_or_not(
     tree: dict[str, object], indent: int, edits: list[tuple[int, str, str]]
 ) -> None:
     lines = yaml.safe_dump({"x_import": tree}, indent=indent, sort_keys=False,
                            width=10**6).splitlines(keepends=True)
+    both(X_HEAD + edited(lines, edits, first=1) + "---\nbody\n")
+
+
+def edited(lines: list[str], edits: list[tuple[int, str, str]], *, first: int = 0) -> str:
+    """Apply line edits (EDITS) to `lines` from `first` on; return the text."""
     for at, edit, value in edits:
-        i = 1 + at % len(lines)
+        i = first + at % len(lines)
         if i >= len(lines):
             continue
         line = lines[i]
@@ -304,11 +312,11 @@ def test_edited_imported_blocks_give_the_same_problems_unread_or_not(
             lines[i] = line[int(edit[1]):] if line.startswith(" " * int(edit[1])) else line
         elif edit == "dup":
             lines.insert(i, line)
-        elif edit == "del":
+        elif edit == "del" and len(lines) > 1:
             del lines[i]
         else:
             lines[i] = line.split(": ", 1)[0] + ": " + value + "\n"
-    both(X_HEAD + "".join(lines) + "---\nbody\n")
+    return "".join(lines)
 
 
 def test_x_import_values_reach_the_build_and_validation_reports_the_same(
@@ -436,27 +444,13 @@ def test_layouts_are_read_as_libyaml_reads_them(source: str) -> None:
 
 
 @settings(max_examples=300, **SETTINGS)  # type: ignore[arg-type]
-@given(tree=st.dictionaries(KEYS, TREES, min_size=1, max_size=5), indent=st.integers(2, 4),
-       edits=st.lists(EDITS, max_size=2))
+@given(**EDITED_TREES)
 def test_edited_front_matter_is_read_plainly_as_libyaml_reads_it(
     tree: dict[str, object], indent: int, edits: list[tuple[int, str, str]]
 ) -> None:
     lines = yaml.safe_dump(tree, indent=indent, sort_keys=False,
                            width=10**6).splitlines(keepends=True)
-    for at, edit, value in edits:
-        i = at % len(lines)
-        line = lines[i]
-        if edit[0] == "+":
-            lines[i] = " " * int(edit[1]) + line
-        elif edit[0] == "-":
-            lines[i] = line[int(edit[1]):] if line.startswith(" " * int(edit[1])) else line
-        elif edit == "dup":
-            lines.insert(i, line)
-        elif edit == "del" and len(lines) > 1:
-            del lines[i]
-        else:
-            lines[i] = line.split(": ", 1)[0] + ": " + value + "\n"
-    read_plainly("".join(lines))
+    read_plainly(edited(lines, edits))
 
 
 @settings(max_examples=300, **SETTINGS)  # type: ignore[arg-type]
