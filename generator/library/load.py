@@ -647,14 +647,15 @@ class _Builder:
 
 # --- plain front matter ----------------------------------------------------------------------
 
-# One line of plain front matter, as _X_LINE reads it, with the value kept: (indentation, list
-# dash, key, the key's value, a list item's value); a blank line has none of the last four.
 # A list of items on one line, `[a, 'b c', "d"]`, as contributors write link lists: its items
 # plain words (letters, digits, `_.-` and spaces between) or quoted text without escapes.
 _FLOW_ITEM = r"""(?:[A-Za-z0-9_.](?:[A-Za-z0-9_.\ -]*[A-Za-z0-9_.])?|'[^'\n]*(?:''[^'\n]*)*'
     |"[^"\\\n]*")"""
 _FLOW_LIST = rf"\[\ *{_FLOW_ITEM}(?:\ *,\ *{_FLOW_ITEM})*\ *\]"
 _FLOW_ITEMS = re.compile(rf"(?<=[\[,])\ *({_FLOW_ITEM})", re.X)
+# One line of plain front matter, as _X_LINE reads it (or with such a list), the value kept:
+# (indentation, list dash, key, the key's value, a list item's value); a blank line has none
+# of the last four.
 _PLAIN_LINE = re.compile(
     rf"""^(\ *)(-\ (?!\ *\n))?
     (?:([A-Za-z0-9_][A-Za-z0-9_-]*):(?:\ +(?=\S)({_X_VALUE}|{_FLOW_LIST}))?
@@ -673,12 +674,13 @@ def _read_plain(source: str, display: str, *, gap: tuple[int, int] = (-1, 0)
 
     Nearly all front matter is keys with one-line values, lists of them and mappings in lists.
     Those lines are read with one regex (_PLAIN_LINE) and their values built as _Builder
-    builds them, positions included, at a third of the cost of libyaml's nodes. Anything
-    else returns None and takes the full path: comments, text over several lines, escapes in
-    double quotes, anchors, aliases, tags, flow collections other than [] and {}, empty
-    values, duplicate keys, YAML 1.1 booleans, deep nesting, tabs and other unusual
-    characters. Each line must start where an open mapping or list does, or open a deeper one
-    after a key with no value: nothing YAML would read differently is accepted.
+    builds them, positions included, in about three quarters of the time libyaml's nodes
+    take. Anything else returns None and takes the full path: comments, text over several
+    lines, escapes in double quotes, anchors, aliases, tags, flow collections other than [],
+    {} and one-line lists of words or quoted text, empty values, duplicate keys, YAML 1.1
+    booleans, deep nesting, tabs and other unusual characters. Each line must start where an
+    open mapping or list does, or open a deeper one after a key with no value: nothing YAML
+    would read differently is accepted.
 
     `gap`: (offset, lines): the line at `offset` in `source` is that many lines further down
     in the file (lines left out before it).

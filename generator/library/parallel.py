@@ -72,8 +72,10 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         # Hand what the block allocated to the oldest generation, which is walked only when
-        # it has grown by a quarter: otherwise the next allocation would walk it all.
-        gc.freeze()
-        gc.unfreeze()
+        # it has grown by a quarter: otherwise the next allocation would walk it all. (Not
+        # when objects are frozen already: unfreezing would thaw them too.)
+        if not gc.get_freeze_count():
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
