@@ -202,7 +202,7 @@ def _walk(body: str, *, render: bool) -> tuple[_Parse, str]:
 # After `](` (the URL of a link or image) or `]:` (a reference definition, or any text), what
 # does not plainly start with http:// or https://.
 _OTHER_URL = re.compile(rb"\](?:\((?!https?://)|:(?![ \t]*https?://))")
-_CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # as _CONTROL
+_CONTROL_BYTES = bytes(c for c in range(0x80) if _CONTROL.match(chr(c)))  # _CONTROL's, as bytes
 
 
 def _control(body: str, parse: _Parse) -> None:

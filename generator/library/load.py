@@ -708,80 +708,74 @@ def _read_plain(source: str, display: str, *, gap: tuple[int, int] = (-1, 0)
         line += 1
         indent, dash, key, value, item = match.groups()
         col = len(indent)
-        if col == mapping_col and dash is None and value is not None:
-            # The commonest line by far: the next key and value of the mapping above.
-            assert isinstance(container, dict)
-            if key in container:
-                return None  # a duplicate key (reported by the full path)
-            built = _line_value(value, (*path, key), line, col + 1,
-                                match.start(4) - match.start() + 1, positions)
-            if built is _NO_VALUE:
+        # The commonest line by far, the next key and value of the mapping above, goes
+        # straight to the end; any other line may close or open mappings and lists first.
+        if col != mapping_col or dash is not None or value is None:
+            if dash is None and key is None:
+                continue  # a blank line
+            mapping_col = -1
+            if opening is not None:
+                key_col, mapping, name, path, key_line = opening
+                new: dict[str, Any] | list[Any]
+                if dash is not None and col >= key_col:
+                    new = []
+                elif dash is None and col > key_col:
+                    new = {}
+                else:
+                    return None  # an empty value (null)
+                mapping[name] = new
+                cols.append(col)
+                open_.append((new, path))
+                if len(path) <= POSITION_DEPTH:
+                    positions[path] = _position((key_line, key_col + 1, line, col + 1, None))
+                opening = None
+            while cols and (cols[-1] > col or (
+                    cols[-1] == col and dash is None and isinstance(open_[-1][0], list))):
+                cols.pop()
+                open_.pop()
+            if not cols:
+                if col or dash is not None or positions:
+                    return None  # a list at the root, or a line left of the root mapping
+                cols.append(0)
+                open_.append((root, ()))
+                positions[()] = _position((line, 1, line, 1, None))
+            if cols[-1] != col or len(cols) > _X_DEPTH:
                 return None
-            container[key] = built
-            continue
-        if dash is None and key is None:
-            continue  # a blank line
-        mapping_col = -1
-        if opening is not None:
-            key_col, mapping, name, path, key_line = opening
-            new: dict[str, Any] | list[Any]
-            if dash is not None and col >= key_col:
-                new = []
-            elif dash is None and col > key_col:
-                new = {}
-            else:
-                return None  # an empty value (null)
-            mapping[name] = new
-            cols.append(col)
-            open_.append((new, path))
-            if len(path) <= POSITION_DEPTH:
-                positions[path] = _position((key_line, key_col + 1, line, col + 1, None))
-            opening = None
-        while cols and (cols[-1] > col or (
-                cols[-1] == col and dash is None and isinstance(open_[-1][0], list))):
-            cols.pop()
-            open_.pop()
-        if not cols:
-            if col or dash is not None or positions:
-                return None  # a list at the root, or a line left of the root mapping
-            cols.append(0)
-            open_.append((root, ()))
-            positions[()] = _position((line, 1, line, 1, None))
-        if cols[-1] != col or len(cols) > _X_DEPTH:
-            return None
-        container, path = open_[-1]
-        if dash is not None:
-            if not isinstance(container, list):
-                return None  # a list item where a mapping goes on
-            path = (*path, len(container))
-            if key is None:
-                built = _line_value(item, path, line, col + 3, col + 3, positions)
-                if built is _NO_VALUE:
-                    return None
-                container.append(built)
+            container, path = open_[-1]
+            if dash is not None:
+                if not isinstance(container, list):
+                    return None  # a list item where a mapping goes on
+                item_path = (*path, len(container))
+                if key is None:
+                    built = _line_value(item, item_path, line, col + 3, col + 3, positions)
+                    if built is _NO_VALUE:
+                        return None
+                    container.append(built)
+                    continue
+                container.append(mapping := {})
+                if len(item_path) <= POSITION_DEPTH:
+                    positions[item_path] = _position((line, col + 3, line, col + 3, None))
+                col += 2
+                cols.append(col)
+                open_.append((mapping, item_path))
+                container, path = mapping, item_path
+            elif not isinstance(container, dict):
+                return None
+            if value is None:
+                if key in container:
+                    return None  # a duplicate key (reported by the full path)
+                container[key] = None  # for now: keeps the keys in order
+                opening = (col, container, key, (*path, key), line)
                 continue
-            container.append(mapping := {})
-            if len(path) <= POSITION_DEPTH:
-                positions[path] = _position((line, col + 3, line, col + 3, None))
-            col += 2
-            cols.append(col)
-            open_.append((mapping, path))
-            container = mapping
-        elif not isinstance(container, dict):
-            return None
+        # A key and its value, in the mapping `container` at `col`.
+        assert isinstance(container, dict)
         if key in container:
             return None  # a duplicate key (reported by the full path)
-        path = (*path, key)
-        if value is None:
-            container[key] = None  # for now: keeps the keys in order
-            opening = (col, container, key, path, line)
-            continue
-        built = _line_value(value, path, line, col + 1, match.start(4) - match.start() + 1,
-                            positions)
+        built = _line_value(value, (*path, key), line, col + 1,
+                            match.start(4) - match.start() + 1, positions)
         if built is _NO_VALUE:
             return None
         container[key] = built
-        path = path[:-1]
         mapping_col = col
     if at != len(source) or opening is not None or not cols:
         return None

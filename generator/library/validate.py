@@ -115,6 +115,7 @@ def validate(library: Library) -> tuple[Problem, ...]:
     return tuple(in_order(problems))
 
 
+@paused_gc()
 def validate_files(
     paths: Iterable[Path], *, jobs: int = 1, cache_dir: Path | None = None
 ) -> tuple[int, tuple[Problem, ...]]:
@@ -125,26 +126,25 @@ def validate_files(
     `cache_dir`, files unchanged since the last run are not read again.
     """
     paths = list(paths)
-    with paused_gc():
-        files = pattern_files(paths)
-        store = ResultCache(cache_dir, paths) if cache_dir is not None else None
-        shown = [display_path(f) for f in files]
-        cached = [store.get(f, d) if store else None for f, d in zip(files, shown, strict=True)]
-        todo = [f for f, hit in zip(files, cached, strict=True) if hit is None]
-        _validator(), _quick_checks()  # built once, before workers fork
-        fresh = iter(parallel_map(_check_file, todo, jobs=jobs))
-        results = [hit if hit is not None else next(fresh) for hit in cached]
-        if store is not None:
-            for file, display, hit, result in zip(files, shown, cached, results, strict=True):
-                if hit is None:
-                    store.put(file, display, result)
-            store.save()
-        library = Library(
-            patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
-            files=len(files),
-        )
-        own = {display: tuple(found) for display, (_, found) in zip(shown, results, strict=True)}
-        return len(files), recheck(library, own, jobs=jobs).problems
+    files = pattern_files(paths)
+    store = ResultCache(cache_dir, paths) if cache_dir is not None else None
+    shown = [display_path(f) for f in files]
+    cached = [store.get(f, d) if store else None for f, d in zip(files, shown, strict=True)]
+    todo = [f for f, hit in zip(files, cached, strict=True) if hit is None]
+    _validator(), _quick_checks()  # built once, before workers fork
+    fresh = iter(parallel_map(_check_file, todo, jobs=jobs))
+    results = [hit if hit is not None else next(fresh) for hit in cached]
+    if store is not None:
+        for file, display, hit, result in zip(files, shown, cached, results, strict=True):
+            if hit is None:
+                store.put(file, display, result)
+        store.save()
+    library = Library(
+        patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
+        files=len(files),
+    )
+    own = {display: tuple(found) for display, (_, found) in zip(shown, results, strict=True)}
+    return len(files), recheck(library, own, jobs=jobs).problems
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ class Checked:
     own: Mapping[str, tuple[Problem, ...]]  # by the file's path as reported
 
 
+@paused_gc()
 def check_library(paths: Iterable[Path], *, root: Path | None = None, jobs: int = 1) -> Checked:
     """Load and check every pattern over `jobs` processes.
 
@@ -163,17 +164,16 @@ def check_library(paths: Iterable[Path], *, root: Path | None = None, jobs: int 
     core. The patterns come back whole (meta and body, for rendering) but located only for
     the fields the rules across files report on.
     """
-    with paused_gc():
-        files = pattern_files(paths)
-        _validator(), _quick_checks()  # built once, before workers fork
-        results = parallel_map(functools.partial(check_file, root=root), files, jobs=jobs)
-        own = {display_path(f, root): tuple(found)
-               for f, (_, found) in zip(files, results, strict=True)}
-        library = Library(
-            patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
-            files=len(files),
-        )
-        return recheck(library, own, jobs=jobs)
+    files = pattern_files(paths)
+    _validator(), _quick_checks()  # built once, before workers fork
+    results = parallel_map(functools.partial(check_file, root=root), files, jobs=jobs)
+    own = {display_path(f, root): tuple(found)
+           for f, (_, found) in zip(files, results, strict=True)}
+    library = Library(
+        patterns=tuple(sorted((p for p, _ in results if p is not None), key=lambda p: p.key)),
+        files=len(files),
+    )
+    return recheck(library, own, jobs=jobs)
 
 
 def recheck(
@@ -363,14 +363,14 @@ def _quick_checks() -> _Quick | None:
                 if isinstance(sub, dict) and "required" in sub}
     code = _Code()
     try:
-        names = (code.function(root), code.function(root, required=False),
-                 {name: code.function(sub) for name, sub in fields.items()},
-                 {name: code.function(sub, required=False) for name, sub in required.items()})
+        root_name, root_lacking = code.function(root), code.function(root, required=False)
+        field_names = {name: code.function(sub) for name, sub in fields.items()}
+        lacking = {name: code.function(sub, required=False) for name, sub in required.items()}
     except _Unsure:
         return None
     made = code.compile()
-    return _Quick(made[names[0]], {name: made[f] for name, f in names[2].items()},
-                  made[names[1]], {name: made[f] for name, f in names[3].items()},
+    return _Quick(made[root_name], {name: made[f] for name, f in field_names.items()},
+                  made[root_lacking], {name: made[f] for name, f in lacking.items()},
                   root, required)
 
 
@@ -407,7 +407,7 @@ class _Code:
     def function(self, node: Any, *, required: bool = True) -> str:
         """Add the check of `node` as a function; return its name."""
         index = len(self.functions)
-        self.functions.append("")
+        self.functions.append("")  # its place: writing its test may add the functions it calls
         self.functions[index] = (f"def _f{index}(v):\n"
                                  f"    return {self.test(node, 'v', required=required)}\n")
         return f"_f{index}"

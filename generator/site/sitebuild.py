@@ -111,21 +111,18 @@ class HtmlPage(Page):
     """
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        if self.markdown is not None and self.meta.get("html") is True:
-            self.content = _BLANK_LINES.sub("\n\n", self.markdown.strip("\n"))
+        text = self.markdown
+        if text is not None and self.meta.get("html") is True:
+            self.content = _BLANK_LINES.sub("\n\n", text.strip("\n"))
             self.toc = get_toc([])
-            self._title_from_render = None
-            self.present_anchor_ids = _ids(self.content)
-            self.links_to_anchors = {}
-            return
-        if not self.meta.get("pattern") or self.markdown is None:
+        elif text is not None and self.meta.get("pattern"):
+            toc = PAGE_TOC.match(text)
+            self.toc = get_toc(json.loads(toc.group(1)) if toc else [])
+            text = text[toc.end() :] if toc else text
+            self.content = _MD_HREF.sub(lambda m: self._link(m, files), text)
+        else:
             super().render(config, files)
             return
-        text = self.markdown
-        toc = PAGE_TOC.match(text)
-        self.toc = get_toc(json.loads(toc.group(1)) if toc else [])
-        text = text[toc.end() :] if toc else text
-        self.content = _MD_HREF.sub(lambda m: self._link(m, files), text)
         self._title_from_render = None
         self.present_anchor_ids = _ids(self.content)
         self.links_to_anchors = {}
